@@ -1,0 +1,39 @@
+// The `ag-storage` program: global options and every command (each in
+// commands/<name>.ts).
+// Exit codes: 0 success, 1 failure (the message says why), 2 usage error.
+
+import { Command, CommanderError } from 'commander';
+import { StorageError } from '@ag/storage-core';
+import { registerHealthCommand } from './commands/health.js';
+import { registerMigrateCommand } from './commands/migrate.js';
+import type { GlobalOptions } from './open-storage.js';
+
+export function buildProgram(): Command {
+  const program = new Command('ag-storage')
+    .description('ag-storage: storage for trading bots on TimescaleDB')
+    .option('--url <url>', 'database URL (postgres://..., pglite://<dir>, pglite://memory); default DATABASE_URL or the embedded database')
+    .option('--config <file>', 'YAML configuration file')
+    .option('-v, --verbose', 'log what happens')
+    .showHelpAfterError()
+    .exitOverride();
+  const globals = () => program.opts<GlobalOptions>();
+  registerMigrateCommand(program, globals);
+  registerHealthCommand(program, globals);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const prefix = error instanceof StorageError ? `${error.name} [${error.code}]` : 'error';
+    console.error(`ag-storage: ${prefix}: ${(error as Error).message}`);
+    return 1;
+  }
+}
+

@@ -1,0 +1,115 @@
+// The ag-storage command line on every engine: migrate up/status/down,
+// health, and errors with non-zero exit codes.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTestDatabase, describeEachEngine, type TestDatabase } from '@ag/storage-testing';
+import { main } from '../src/program.js';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  });
+  const writeErr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err.push(String(chunk));
+    return true;
+  });
+  process.exitCode = undefined;
+  try {
+    const code = await main(args);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    process.exitCode = undefined;
+    log.mockRestore();
+    error.mockRestore();
+    write.mockRestore();
+    writeErr.mockRestore();
+  }
+}
+
+describeEachEngine('ag-storage migrate and health', ({ engine, adminUrl }) => {
+  let url: string;
+  let database: TestDatabase | undefined;
+  let dir: string | undefined;
+
+  beforeAll(async () => {
+    if (engine === 'embedded') {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'ag-cli-'));
+      url = `pglite://${dir}`;
+    } else {
+      database = await createTestDatabase(adminUrl as string);
+      url = database.url;
+    }
+  });
+  afterAll(async () => {
+    await database?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies migrations, then reports nothing to apply', async () => {
+    const first = await run(['--url', url, 'migrate', 'up']);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/applied 4 migration\(s\)/);
+    const second = await run(['--url', url, 'migrate']);
+    expect(second.out).toMatch(/nothing to apply \(4 already applied\)/);
+  });
+
+  it('lists migration status', async () => {
+    const { code, out } = await run(['--url', url, 'migrate', 'status']);
+    expect(code).toBe(0);
+    expect(out.match(/^applied /gm)).toHaveLength(4);
+    expect(out).toContain('20261123000400_views');
+  });
+
+  it('rolls back with down --steps and re-applies', async () => {
+    const down = await run(['--url', url, 'migrate', 'down', '--steps', '2']);
+    expect(down.code).toBe(0);
+    expect(down.out).toMatch(/rolled back 2 migration\(s\)/);
+    expect((await run(['--url', url, 'migrate', 'status'])).out.match(/^pending /gm)).toHaveLength(2);
+    expect((await run(['--url', url, 'migrate', 'up'])).out).toMatch(/applied 2 migration\(s\)/);
+  });
+
+  it('prints health as text and as JSON', async () => {
+    const text = await run(['--url', url, 'health']);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/status\s+ok/);
+    expect(text.out).toMatch(engine === 'embedded' ? /TimescaleDB 2\.23.*timescale license/ : /no TimescaleDB/);
+    const json = JSON.parse((await run(['--url', url, 'health', '--json'])).out);
+    expect(json.engine).toBe(engine === 'embedded' ? 'pglite' : 'postgres');
+    expect(json.migrations.pending).toEqual([]);
+  });
+});
+
+describe('ag-storage errors', () => {
+  it('exits 1 with the error class when the database cannot be reached, masking the password', async () => {
+    const { code, err } = await run(['--url', 'postgres://bot:hunter2@127.0.0.1:1/x', 'health']);
+    expect(code).toBe(1);
+    expect(err).toMatch(/ConnectionError \[CONNECTION\]/);
+    expect(err).not.toContain('hunter2');
+  });
+
+  it('exits 1 for an unknown URL scheme, naming the key', async () => {
+    const { code, err } = await run(['--url', 'mysql://x/y', 'health']);
+    expect(code).toBe(1);
+    expect(err).toMatch(/database\.url/);
+  });
+
+  it('exits 2 for an unknown command or action', async () => {
+    expect((await run(['no-such-command'])).code).toBe(2);
+    expect((await run(['--url', 'pglite://memory', 'migrate', 'sideways'])).code).toBe(1);
+  });
+
+  it('prints help', async () => {
+    const { code, out } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('migrate');
+    expect(out).toContain('health');
+  });
+});

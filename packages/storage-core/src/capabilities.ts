@@ -1,0 +1,62 @@
+// What the connected server can do, detected at connect time (and again after
+// migrations, which may install TimescaleDB). Every feature degrades on the
+// engines that lack it; see the table in the README.
+
+import type { EngineKind, Queryable } from './engines/engine.js';
+
+export type TimescaleLicense = 'timescale' | 'apache';
+
+export interface Capabilities {
+  /** null when the timescaledb extension is not installed. */
+  timescale: null | { version: string; license: TimescaleLicense };
+  /** Native compression (timescale license). */
+  compression: boolean;
+  /** Continuous aggregates (timescale license); otherwise materialized views. */
+  continuousAggregates: boolean;
+  /** TimescaleDB's job API (policies, run_job) is available. */
+  jobs: boolean;
+  /** TimescaleDB background workers run the jobs by themselves (never embedded). */
+  backgroundWorkers: boolean;
+  /** The extension can be installed but is not yet (run migrate()). */
+  timescaleAvailable: boolean;
+  serverVersion: string;
+  serverVersionNum: number;
+}
+
+interface ProbeRow {
+  server_version: string;
+  server_version_num: string;
+  ts_version: string | null;
+  ts_available: boolean;
+  license: string | null;
+  workers: string | null;
+}
+
+const PROBE_SQL = `
+SELECT current_setting('server_version') AS server_version,
+       current_setting('server_version_num') AS server_version_num,
+       (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS ts_version,
+       EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS ts_available,
+       current_setting('timescaledb.license', true) AS license,
+       current_setting('timescaledb.max_background_workers', true) AS workers`;
+
+export async function detectCapabilities(db: Queryable, engineKind: EngineKind): Promise<Capabilities> {
+  const { rows } = await db.query<ProbeRow>(PROBE_SQL);
+  const row = rows[0];
+  if (!row) throw new Error('capability probe returned no row');
+  const timescale =
+    row.ts_version === null
+      ? null
+      : { version: row.ts_version, license: (row.license === 'apache' ? 'apache' : 'timescale') as TimescaleLicense };
+  const tsl = timescale?.license === 'timescale';
+  return {
+    timescale,
+    compression: tsl,
+    continuousAggregates: tsl,
+    jobs: tsl,
+    backgroundWorkers: tsl && engineKind === 'postgres' && Number(row.workers ?? 0) > 0,
+    timescaleAvailable: row.ts_available,
+    serverVersion: row.server_version,
+    serverVersionNum: Number(row.server_version_num),
+  };
+}

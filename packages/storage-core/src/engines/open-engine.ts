@@ -1,0 +1,57 @@
+// Chooses and opens the engine for a database URL:
+//   pglite://memory           embedded, in memory
+//   pglite://<dir>            embedded, on disk (relative to the working directory)
+//   postgres(ql)://...        a PostgreSQL / TimescaleDB server
+// With no URL at all, the embedded default pglite://./.data/ag-storage.
+
+import type { StorageConfig } from '../config/config-schema.js';
+import { ConfigurationError } from '../errors/storage-error.js';
+import type { Logger } from '../logging/logger.js';
+import { redactUrl } from '../logging/redact.js';
+import type { Engine } from './engine.js';
+import { PGLITE_MEMORY, PGliteEngine } from './pglite.js';
+import { PostgresEngine } from './postgres.js';
+
+export const DEFAULT_DATABASE_URL = 'pglite://./.data/ag-storage';
+
+/** The URL to use: explicit > database.url (DATABASE_URL) > database.host/... > embedded default. */
+export function resolveDatabaseUrl(database: StorageConfig['database'], explicitUrl?: string): string {
+  if (explicitUrl) return explicitUrl;
+  if (database.url) return database.url;
+  if (database.host) {
+    const url = new URL('postgres://placeholder');
+    url.hostname = database.host;
+    url.port = String(database.port);
+    url.pathname = `/${encodeURIComponent(database.database)}`;
+    url.username = encodeURIComponent(database.user);
+    if (database.password) url.password = encodeURIComponent(database.password);
+    return url.toString();
+  }
+  return DEFAULT_DATABASE_URL;
+}
+
+export type ParsedDatabaseUrl =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'postgres'; url: string };
+
+export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === 'pglite') {
+    const rest = url.slice('pglite://'.length);
+    if (rest === '' ) throw new ConfigurationError('database.url', redactUrl(url), 'pglite:// needs a directory or "memory"');
+    return { kind: 'pglite', dataDir: rest === PGLITE_MEMORY || rest === `${PGLITE_MEMORY}/` ? PGLITE_MEMORY : rest };
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', url };
+  throw new ConfigurationError(
+    'database.url',
+    redactUrl(url),
+    'expected postgres://..., postgresql://..., pglite://<dir> or pglite://memory',
+  );
+}
+
+export async function openEngine(url: string, config: StorageConfig, logger: Logger): Promise<Engine> {
+  const parsed = parseDatabaseUrl(url);
+  const displayUrl = redactUrl(url);
+  if (parsed.kind === 'pglite') return PGliteEngine.open({ dataDir: parsed.dataDir, displayUrl });
+  return PostgresEngine.open({ url: parsed.url, displayUrl, database: config.database, logger });
+}

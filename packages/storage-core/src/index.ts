@@ -1,0 +1,38 @@
+// @ag/storage-core: configuration, the embedded and server engines, the
+// shared Prisma client, the migrator, typed errors, logging and health.
+
+export { createStorage, type CreateStorageOptions, type Storage } from './storage.js';
+export { loadConfig, validateConfig, resolveEnvReferences, type LoadConfigOptions } from './config/load-config.js';
+export { storageConfigSchema, type StorageConfig, type DeepPartial } from './config/config-schema.js';
+export type { Engine, EngineKind, Queryable, QueryResult, PoolStats } from './engines/engine.js';
+export { DEFAULT_DATABASE_URL, parseDatabaseUrl, resolveDatabaseUrl } from './engines/open-engine.js';
+export { copyTextValue } from './engines/copy-text.js';
+export { detectCapabilities, type Capabilities, type TimescaleLicense } from './capabilities.js';
+export {
+  StorageError,
+  ValidationError,
+  ConfigurationError,
+  ConnectionError,
+  ConstraintError,
+  QueryTimeoutError,
+  MigrationError,
+  BackpressureError,
+  describeValue,
+  type StorageErrorCode,
+  type StorageErrorOptions,
+} from './errors/storage-error.js';
+export { mapDatabaseError, sqlStateOf } from './errors/map-database-error.js';
+export { createLogger, type Logger, type LogLevel, type CreateLoggerOptions } from './logging/logger.js';
+export { redactSecrets, redactUrl, redactObject } from './logging/redact.js';
+export { checkHealth, type HealthReport } from './health.js';
+export {
+  Migrator,
+  PRISMA_MIGRATE_ADVISORY_LOCK,
+  type MigrationReport,
+  type MigrationState,
+  type MigrationStatus,
+  type RollbackReport,
+} from './migrations/migrator.js';
+export { checksumOf, readMigrationFiles, defaultMigrationsDirectory, type MigrationFile } from './migrations/migration-files.js';
+export { splitSqlStatements } from './migrations/split-sql-statements.js';
+export * from './prisma-client.js';

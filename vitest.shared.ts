@@ -1,0 +1,23 @@
+// Test settings every package shares: workspace packages resolve to their
+// TypeScript sources (the "source" export condition), engines are probed once
+// per run by @ag/storage-testing's global setup, and database suites get room
+// to breathe on a 2-core machine.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ViteUserConfig } from 'vitest/config';
+
+const repoRoot = path.dirname(fileURLToPath(import.meta.url));
+const conditions = ['source', 'node', 'development|production'];
+
+export const sharedTestConfig: ViteUserConfig = {
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    include: ['tests/**/*.test.ts', 'src/**/*.test.ts'],
+    globalSetup: [path.join(repoRoot, 'packages/storage-testing/src/global-setup.ts')],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+};
