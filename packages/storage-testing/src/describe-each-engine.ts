@@ -2,7 +2,7 @@
 // here (see test-engines.ts); the others are reported as skipped with the reason.
 
 import { describe, inject } from 'vitest';
-import './provided-context.js';
+import { injectEngines } from './provided-context.js';
 import type { TestEngine, TestEngineAvailability } from './test-engines.js';
 
 export interface EngineSuiteContext {
@@ -16,7 +16,7 @@ const EMBEDDED_ONLY: TestEngineAvailability[] = [
 ];
 
 export function testEngines(): TestEngineAvailability[] {
-  return inject('agTestEngines') ?? EMBEDDED_ONLY;
+  return injectEngines(inject) ?? EMBEDDED_ONLY;
 }
 
 export function describeEachEngine(title: string, suite: (context: EngineSuiteContext) => void): void {

@@ -2,13 +2,13 @@
 // run where (and why the others skip), and hands the result to the workers.
 
 import type { TestProject } from 'vitest/node';
-import './provided-context.js';
+import { provideEngines } from './provided-context.js';
 import { maskPassword, probeTestEngines } from './test-engines.js';
 
 
 export default async function setup(project: TestProject): Promise<void> {
   const engines = await probeTestEngines();
-  project.provide('agTestEngines', engines);
+  provideEngines(project.provide.bind(project), engines);
   if (process.env.AG_TEST_QUIET !== '1') {
     const line = engines
       .map((e) => `${e.engine}: ${e.available ? 'yes' : 'SKIPPED'} (${e.url ? `${maskPassword(e.url)}, ` : ''}${e.reason})`)
