@@ -4,6 +4,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { StorageError } from '@ag/storage-core';
+import { registerBenchCommand } from './commands/bench.js';
 import { registerHealthCommand } from './commands/health.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import type { GlobalOptions } from './open-storage.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   const globals = () => program.opts<GlobalOptions>();
   registerMigrateCommand(program, globals);
   registerHealthCommand(program, globals);
+  registerBenchCommand(program);
   return program;
 }
 

@@ -1,0 +1,12 @@
+// The `bench ingest` suite. Not built yet: it arrives with its package.
+
+import { StorageError } from '@ag/storage-core';
+import type { BenchSuite } from './bench-harness.js';
+
+export const suite: BenchSuite = {
+  name: 'ingest',
+  description: 'not built yet',
+  async run() {
+    throw new StorageError('the ingest benchmark is not built yet');
+  },
+};

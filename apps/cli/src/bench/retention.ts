@@ -1,0 +1,12 @@
+// The `bench retention` suite. Not built yet: it arrives with its package.
+
+import { StorageError } from '@ag/storage-core';
+import type { BenchSuite } from './bench-harness.js';
+
+export const suite: BenchSuite = {
+  name: 'retention',
+  description: 'not built yet',
+  async run() {
+    throw new StorageError('the retention benchmark is not built yet');
+  },
+};

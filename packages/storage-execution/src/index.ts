@@ -1,0 +1,2 @@
+// @ag/storage-execution: orders, fills and positions (ExecutionStore), candles (MarketDataStore), trade statistics.
+export {};

@@ -1,0 +1,2 @@
+// @ag/storage-metrics: labelled time-series metrics (StorageEngine) and events (EventStore).
+export {};

@@ -1,0 +1,2 @@
+// @ag/storage-retention: retention, compression and archival (RetentionManager, RetentionScheduler).
+export {};
