@@ -36,3 +36,11 @@ export {
 export { checksumOf, readMigrationFiles, defaultMigrationsDirectory, type MigrationFile } from './migrations/migration-files.js';
 export { splitSqlStatements } from './migrations/split-sql-statements.js';
 export * from './prisma-client.js';
+export {
+  listRollups,
+  refreshRollup,
+  refreshAllRollups,
+  type RollupInfo,
+  type RollupKind,
+  type RefreshRange,
+} from './rollups.js';

@@ -26,7 +26,7 @@ CREATE TABLE ag_storage.rollups (
 
 DO $$
 DECLARE
-  continuous boolean := ag_storage.timescale_license() = 'timescale';
+  continuous boolean := coalesce(ag_storage.timescale_license() = 'timescale', false);
   -- The statistics every metrics rollup keeps, written once for both kinds.
   metric_stats text := $stats$
       count(*)                                             AS count,

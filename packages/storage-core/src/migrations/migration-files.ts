@@ -57,18 +57,26 @@ export function readMigrationFiles(directory: string): MigrationFile[] {
 }
 
 /**
- * Finds prisma/migrations: next to this package when published (migrations/),
- * else the nearest prisma/migrations above this module (the monorepo).
+ * Finds the migrations: the repo's prisma/migrations above this module (the
+ * monorepo, always preferred so a stale packaged copy never wins), else the
+ * migrations/ folder shipped next to a published build.
  */
 export function defaultMigrationsDirectory(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 8; depth += 1) {
-    for (const candidate of [path.join(dir, 'prisma', 'migrations'), path.join(dir, 'migrations')]) {
-      if (existsSync(path.join(candidate, 'migration_lock.toml'))) return candidate;
-    }
+  const start = path.dirname(fileURLToPath(import.meta.url));
+  const found =
+    findUpwards(start, path.join('prisma', 'migrations')) ?? findUpwards(start, 'migrations');
+  if (found) return found;
+  throw new MigrationError('cannot find the prisma/migrations directory; pass migrationsDir to createStorage()');
+}
+
+function findUpwards(start: string, relative: string): string | undefined {
+  let dir = start;
+  for (let depth = 0; depth < 10; depth += 1) {
+    const candidate = path.join(dir, relative);
+    if (existsSync(path.join(candidate, 'migration_lock.toml'))) return candidate;
     const parent = path.dirname(dir);
-    if (parent === dir) break;
+    if (parent === dir) return undefined;
     dir = parent;
   }
-  throw new MigrationError('cannot find the prisma/migrations directory; pass migrationsDir to createStorage()');
+  return undefined;
 }
