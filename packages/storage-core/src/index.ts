@@ -43,4 +43,5 @@ export {
   type RollupInfo,
   type RollupKind,
   type RefreshRange,
+  type RefreshResult,
 } from './rollups.js';

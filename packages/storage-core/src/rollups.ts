@@ -1,81 +1,134 @@
 // The rollups (metrics_hourly, metrics_daily, fills_daily_stats,
-// orders_daily_stats) and how to bring them up to date. Continuous aggregates
-// are refreshed with refresh_continuous_aggregate (which must run outside a
-// transaction); materialized views are refreshed whole (CONCURRENTLY once
-// populated, so readers are never blocked). Either way the refresh is
-// recorded in ag_storage.rollups.last_refreshed_at.
+// orders_daily_stats) and how to bring them up to date.
+//
+// A rollup is either a TimescaleDB continuous aggregate (refreshed with
+// refresh_continuous_aggregate) or a rollup table (refreshed by
+// ag_storage.refresh_rollup_table, which recomputes a window from the raw rows
+// and keeps everything outside it). Neither kind is rebuilt whole: refreshing
+// a range whose raw rows retention has dropped would erase the rollup there,
+// so a default refresh covers only [last refresh - lookback, now), plus, for
+// mutable sources (orders), the times of rows changed since the last refresh.
+// Every refresh is recorded in ag_storage.rollups.last_refreshed_at.
 
 import type { Queryable } from './engines/engine.js';
 import { ValidationError } from './errors/storage-error.js';
 
-export type RollupKind = 'continuous_aggregate' | 'materialized_view';
+export type RollupKind = 'continuous_aggregate' | 'table';
 
 export interface RollupInfo {
   viewName: string;
   sourceTable: string;
+  bucketColumn: string;
   /** Bucket width in seconds. */
   bucketSeconds: number;
   kind: RollupKind;
+  /** How far before the last refresh a default refresh starts, in seconds. */
+  lookbackSeconds: number;
+  /** Column whose changes widen a default refresh (mutable sources), or null. */
+  changeColumn: string | null;
   /** When the library last refreshed it (null: never). */
   lastRefreshedAt: Date | null;
 }
 
 export interface RefreshRange {
-  /** Refresh buckets from here (continuous aggregates only; default: all history). */
+  /** Refresh buckets from here; default: last refresh - lookback (all history when never refreshed). */
   start?: Date;
-  /** Refresh buckets up to here (continuous aggregates only; default: now). */
+  /** Refresh buckets up to here; default: now. */
   end?: Date;
+}
+
+export interface RefreshResult {
+  viewName: string;
+  start: Date | null;
+  end: Date;
 }
 
 interface RollupRow {
   view_name: string;
   source_table: string;
+  bucket_column: string;
   bucket_seconds: number;
   kind: RollupKind;
+  lookback_seconds: number;
+  change_column: string | null;
   last_refreshed_at: Date | null;
 }
 
+const LIST_ROLLUPS = `
+SELECT view_name, source_table, bucket_column,
+       extract(epoch FROM bucket_width)::int      AS bucket_seconds,
+       kind,
+       extract(epoch FROM refresh_lookback)::int  AS lookback_seconds,
+       change_column, last_refreshed_at
+  FROM ag_storage.rollups
+ ORDER BY view_name`;
+
 export async function listRollups(db: Queryable): Promise<RollupInfo[]> {
-  const { rows } = await db.query<RollupRow>(
-    `SELECT view_name, source_table, extract(epoch FROM bucket_width)::int AS bucket_seconds, kind, last_refreshed_at
-       FROM ag_storage.rollups ORDER BY view_name`,
-  );
+  const { rows } = await db.query<RollupRow>(LIST_ROLLUPS);
   return rows.map((r) => ({
     viewName: r.view_name,
     sourceTable: r.source_table,
+    bucketColumn: r.bucket_column,
     bucketSeconds: r.bucket_seconds,
     kind: r.kind,
+    lookbackSeconds: r.lookback_seconds,
+    changeColumn: r.change_column,
     lastRefreshedAt: r.last_refreshed_at,
   }));
 }
 
-/** Brings one rollup up to date. Must not be called inside a transaction. */
-export async function refreshRollup(db: Queryable, viewName: string, range: RefreshRange = {}): Promise<void> {
+/** Brings one rollup up to date over a window. Must not be called inside a transaction. */
+export async function refreshRollup(db: Queryable, viewName: string, range: RefreshRange = {}): Promise<RefreshResult> {
   const rollup = (await listRollups(db)).find((r) => r.viewName === viewName);
   if (!rollup) throw new ValidationError('viewName', viewName, 'not a known rollup (see ag_storage.rollups)');
-  const refreshedAt = new Date();
+  const startedAt = new Date();
+  const end = range.end ?? startedAt;
+  const start = range.start ?? (await defaultWindowStart(db, rollup));
+
   if (rollup.kind === 'continuous_aggregate') {
-    await db.query(`CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)`, [
-      viewName,
-      range.start ?? null,
-      range.end ?? null,
-    ]);
+    await db.query(`CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)`, [viewName, start, end]);
   } else {
-    // The name comes from the registry, not from the caller; quote it anyway.
-    const quoted = `"${viewName.replace(/"/g, '""')}"`;
-    const populated = await db.query<{ ispopulated: boolean }>(
-      `SELECT ispopulated FROM pg_matviews WHERE matviewname = $1`,
-      [viewName],
-    );
-    const concurrently = populated.rows[0]?.ispopulated ? 'CONCURRENTLY ' : '';
-    await db.exec(`REFRESH MATERIALIZED VIEW ${concurrently}${quoted}`);
+    const from = start ?? (await earliestSourceTime(db, rollup));
+    if (from !== null) {
+      await db.query(`SELECT ag_storage.refresh_rollup_table($1, $2, $3)`, [viewName, from, end]);
+    }
   }
-  await db.query(`UPDATE ag_storage.rollups SET last_refreshed_at = $2 WHERE view_name = $1`, [viewName, refreshedAt]);
+  // The refresh start, not its end: rows that arrive while it runs are picked up next time.
+  await db.query(`UPDATE ag_storage.rollups SET last_refreshed_at = $2 WHERE view_name = $1`, [viewName, startedAt]);
+  return { viewName, start, end };
 }
 
 /** Refreshes every rollup (or those built on one source table). */
-export async function refreshAllRollups(db: Queryable, options: RefreshRange & { sourceTable?: string } = {}): Promise<string[]> {
+export async function refreshAllRollups(
+  db: Queryable,
+  options: RefreshRange & { sourceTable?: string } = {},
+): Promise<RefreshResult[]> {
   const rollups = (await listRollups(db)).filter((r) => !options.sourceTable || r.sourceTable === options.sourceTable);
-  for (const rollup of rollups) await refreshRollup(db, rollup.viewName, options);
-  return rollups.map((r) => r.viewName);
+  const results: RefreshResult[] = [];
+  for (const rollup of rollups) results.push(await refreshRollup(db, rollup.viewName, options));
+  return results;
+}
+
+async function defaultWindowStart(db: Queryable, rollup: RollupInfo): Promise<Date | null> {
+  if (!rollup.lastRefreshedAt) return null;
+  let start = new Date(rollup.lastRefreshedAt.getTime() - rollup.lookbackSeconds * 1000);
+  if (rollup.changeColumn) {
+    // Identifiers come from the registry table written by migrations; quoted regardless.
+    const { rows } = await db.query<{ earliest: Date | null }>(
+      `SELECT min(time) AS earliest FROM ${quoteIdent(rollup.sourceTable)} WHERE ${quoteIdent(rollup.changeColumn)} >= $1`,
+      [rollup.lastRefreshedAt],
+    );
+    const earliest = rows[0]?.earliest;
+    if (earliest && earliest < start) start = earliest;
+  }
+  return start;
+}
+
+async function earliestSourceTime(db: Queryable, rollup: RollupInfo): Promise<Date | null> {
+  const { rows } = await db.query<{ earliest: Date | null }>(`SELECT min(time) AS earliest FROM ${quoteIdent(rollup.sourceTable)}`);
+  return rows[0]?.earliest ?? null;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }

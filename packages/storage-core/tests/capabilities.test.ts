@@ -52,7 +52,7 @@ describeEachEngine('capabilities', ({ engine, adminUrl }) => {
         { view_name: 'fills_daily_stats', kind: 'continuous_aggregate' },
         { view_name: 'metrics_daily', kind: 'continuous_aggregate' },
         { view_name: 'metrics_hourly', kind: 'continuous_aggregate' },
-        { view_name: 'orders_daily_stats', kind: 'materialized_view' },
+        { view_name: 'orders_daily_stats', kind: 'table' },
       ]);
     });
   } else {
@@ -64,11 +64,11 @@ describeEachEngine('capabilities', ({ engine, adminUrl }) => {
       expect(storage.capabilities.serverVersionNum).toBeGreaterThanOrEqual(140000);
     });
 
-    it('degraded the rollups to materialized views', async () => {
+    it('degraded the rollups to library-refreshed rollup tables', async () => {
       const rows = await storage.query<{ view_name: string; kind: string }>(
         `SELECT view_name, kind FROM ag_storage.rollups ORDER BY view_name`,
       );
-      expect(rows.every((r) => r.kind === 'materialized_view')).toBe(true);
+      expect(rows.every((r) => r.kind === 'table')).toBe(true);
       expect(rows).toHaveLength(4);
     });
   }
