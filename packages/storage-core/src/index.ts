@@ -17,6 +17,7 @@ export {
   QueryTimeoutError,
   MigrationError,
   BackpressureError,
+  PermissionError,
   describeValue,
   type StorageErrorCode,
   type StorageErrorOptions,

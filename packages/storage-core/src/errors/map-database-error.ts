@@ -5,6 +5,7 @@ import { redactSecrets } from '../logging/redact.js';
 import {
   ConnectionError,
   ConstraintError,
+  PermissionError,
   QueryTimeoutError,
   StorageError,
   ValidationError,
@@ -69,6 +70,7 @@ export function mapDatabaseError(error: unknown, context?: string): StorageError
   ) {
     return new ConnectionError(message, base);
   }
+  if (sqlState === '42501') return new PermissionError(message, base);
   if (sqlState === '40001' || sqlState === '40P01') {
     return new StorageError(message, { ...base, code: 'SERIALIZATION', retryable: true });
   }

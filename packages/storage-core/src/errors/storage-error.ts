@@ -12,6 +12,7 @@ export type StorageErrorCode =
   | 'MIGRATION'
   | 'BACKPRESSURE'
   | 'SERIALIZATION'
+  | 'PERMISSION'
   | 'QUERY';
 
 export interface StorageErrorOptions {
@@ -72,6 +73,13 @@ export class ConstraintError extends StorageError {
   constructor(message: string, options: StorageErrorOptions & { constraint?: string } = {}) {
     super(message, { code: 'CONSTRAINT', retryable: false, ...options });
     this.constraint = options.constraint;
+  }
+}
+
+/** The database user lacks a privilege (SQLSTATE 42501); see the least-privilege roles in the README. */
+export class PermissionError extends StorageError {
+  constructor(message: string, options: StorageErrorOptions = {}) {
+    super(message, { code: 'PERMISSION', retryable: false, ...options });
   }
 }
 
