@@ -60,6 +60,11 @@ export async function startFaultProxy(target: { host: string; port: number }, li
       s.close(() => resolve());
     });
 
+  const cutAll = () => {
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+  };
+
   await listen();
   return {
     get port() {
@@ -78,12 +83,9 @@ export async function startFaultProxy(target: { host: string; port: number }, li
     accept: async () => {
       if (!server) await listen();
     },
-    cutAll() {
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
-    },
+    cutAll,
     async close() {
-      this.cutAll();
+      cutAll();
       await stopListening();
     },
   };

@@ -12,6 +12,7 @@ import { Mutex } from 'async-mutex';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { mapDatabaseError } from '../errors/map-database-error.js';
 import type { Engine, PoolStats, QueryResult, Queryable } from './engine.js';
+import { runInTransaction } from './run-in-transaction.js';
 import { toCopyText } from './copy-text.js';
 
 export const PGLITE_MEMORY = 'memory';
@@ -75,17 +76,7 @@ export class PGliteEngine implements Engine {
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.withSession(async (session) => {
-      await session.exec('BEGIN');
-      try {
-        const result = await fn(session);
-        await session.exec('COMMIT');
-        return result;
-      } catch (error) {
-        await session.exec('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
+    return this.withSession((session) => runInTransaction(session, fn));
   }
 
   createPrismaAdapter(): PrismaPGlite {

@@ -11,6 +11,7 @@ import { mapDatabaseError } from '../errors/map-database-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { StorageConfig } from '../config/config-schema.js';
 import type { Engine, PoolStats, QueryResult, Queryable } from './engine.js';
+import { runInTransaction } from './run-in-transaction.js';
 
 export interface PostgresEngineOptions {
   url: string;
@@ -111,17 +112,7 @@ export class PostgresEngine implements Engine {
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.withSession(async (session) => {
-      await session.exec('BEGIN');
-      try {
-        const result = await fn(session);
-        await session.exec('COMMIT');
-        return result;
-      } catch (error) {
-        await session.exec('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
+    return this.withSession((session) => runInTransaction(session, fn));
   }
 
   createPrismaAdapter(): PrismaPg {

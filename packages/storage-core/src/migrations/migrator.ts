@@ -6,6 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Engine, Queryable } from '../engines/engine.js';
+import { runInTransaction } from '../engines/run-in-transaction.js';
 import { MigrationError, StorageError } from '../errors/storage-error.js';
 import type { Logger } from '../logging/logger.js';
 import { checksumMatches, readMigrationFiles, type MigrationFile } from './migration-files.js';
@@ -223,12 +224,9 @@ function failedMigrationError(name: string): MigrationError {
 }
 
 async function inTransaction(session: Queryable, migration: string, fn: () => Promise<void>): Promise<void> {
-  await session.exec('BEGIN');
   try {
-    await fn();
-    await session.exec('COMMIT');
+    await runInTransaction(session, fn);
   } catch (error) {
-    await session.exec('ROLLBACK').catch(() => undefined);
     throw asMigrationError(error, migration);
   }
 }
