@@ -8,7 +8,9 @@
 // a range whose raw rows retention has dropped would erase the rollup there,
 // so a default refresh covers only [last refresh - lookback, now), plus, for
 // mutable sources (orders), the times of rows changed since the last refresh.
-// Every refresh is recorded in ag_storage.rollups.last_refreshed_at.
+// A default refresh is recorded in ag_storage.rollups.last_refreshed_at;
+// refreshes of one rollup table are serialized by a transaction-level
+// advisory lock inside ag_storage.refresh_rollup_table.
 
 import type { Queryable } from './engines/engine.js';
 import { ValidationError } from './errors/storage-error.js';
@@ -93,8 +95,12 @@ export async function refreshRollup(db: Queryable, viewName: string, range: Refr
       await db.query(`SELECT ag_storage.refresh_rollup_table($1, $2, $3)`, [viewName, from, end]);
     }
   }
-  // The refresh start, not its end: rows that arrive while it runs are picked up next time.
-  await db.query(`UPDATE ag_storage.rollups SET last_refreshed_at = $2 WHERE view_name = $1`, [viewName, startedAt]);
+  // Only a default refresh moves the anchor of the next default window (an
+  // explicit range may leave older gaps). The refresh start, not its end, so
+  // rows arriving while it runs are picked up next time.
+  if (range.start === undefined) {
+    await db.query(`UPDATE ag_storage.rollups SET last_refreshed_at = $2 WHERE view_name = $1`, [viewName, startedAt]);
+  }
   return { viewName, start, end };
 }
 
@@ -113,10 +119,13 @@ async function defaultWindowStart(db: Queryable, rollup: RollupInfo): Promise<Da
   if (!rollup.lastRefreshedAt) return null;
   let start = new Date(rollup.lastRefreshedAt.getTime() - rollup.lookbackSeconds * 1000);
   if (rollup.changeColumn) {
-    // Identifiers come from the registry table written by migrations; quoted regardless.
+    // Changes are looked for from `start`, not from the last refresh: a
+    // transaction that was open across that refresh committed rows stamped
+    // before it. Identifiers come from the registry written by migrations;
+    // quoted regardless.
     const { rows } = await db.query<{ earliest: Date | null }>(
       `SELECT min(time) AS earliest FROM ${quoteIdent(rollup.sourceTable)} WHERE ${quoteIdent(rollup.changeColumn)} >= $1`,
-      [rollup.lastRefreshedAt],
+      [start],
     );
     const earliest = rows[0]?.earliest;
     if (earliest && earliest < start) start = earliest;

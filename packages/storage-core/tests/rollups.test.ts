@@ -109,6 +109,14 @@ describeEachEngine('rollups', ({ engine, adminUrl }) => {
     expect((await stats())[0]?.cancelled_count).toBe(1);
   });
 
+  it('moves the default-window anchor only on default refreshes', async () => {
+    const anchor = async () => (await listRollups(storage.engine)).find((r) => r.viewName === 'metrics_daily')?.lastRefreshedAt;
+    await refreshRollup(storage.engine, 'metrics_daily');
+    const before = await anchor();
+    await refreshRollup(storage.engine, 'metrics_daily', { start: new Date('2026-11-01T00:00:00Z'), end: new Date('2026-11-02T00:00:00Z') });
+    expect(await anchor()).toEqual(before);
+  });
+
   it('refuses a name that is not a rollup', async () => {
     await expect(refreshRollup(storage.engine, 'metric_points; DROP TABLE orders')).rejects.toBeInstanceOf(ValidationError);
   });
