@@ -146,7 +146,7 @@ export class ExecutionStore {
   /** Upserts one order by client order id (see the README for the rules). */
   async storeOrder(order: OrderInput): Promise<StoreOrderResult> {
     const parsed = parseInput(orderInputSchema, order, 'order');
-    const result = await transactionWithRetry(this.storage, (tx) => writeOrders(tx, [parsed], { field: 'order', returnRows: true }));
+    const result = await transactionWithRetry(this.storage, (tx) => writeOrders(tx, [parsed], { fieldOf: () => 'order', returnRows: true }));
     const outcome = result.outcomes[0] as OrderWriteOutcome;
     const stored = result.orders.get(parsed.clientOrderId) as Order;
     if (outcome !== 'inserted' && outcome !== 'updated') {
@@ -158,7 +158,7 @@ export class ExecutionStore {
   /** Upserts a batch of orders in one transaction: all of it, or nothing when any order is invalid. */
   async storeOrders(orders: readonly OrderInput[]): Promise<StoreOrdersResult> {
     const parsed = parseBatch(orderInputSchema, orders, 'orders');
-    const { outcomes } = await transactionWithRetry(this.storage, (tx) => writeOrders(tx, parsed, { field: 'orders', returnRows: false }));
+    const { outcomes } = await transactionWithRetry(this.storage, (tx) => writeOrders(tx, parsed, { fieldOf: (i) => `orders[${i}]`, returnRows: false }));
     const count = (outcome: OrderWriteOutcome) => outcomes.filter((o) => o === outcome).length;
     return { outcomes, inserted: count('inserted'), updated: count('updated'), stale: count('stale'), unchanged: count('unchanged') };
   }
@@ -166,7 +166,7 @@ export class ExecutionStore {
   /** Stores one fill once, and moves its order's filled size and status in the same transaction. */
   async storeFill(fill: FillInput): Promise<StoreFillResult> {
     const parsed = parseInput(fillInputSchema, fill, 'fill');
-    const result = await transactionWithRetry(this.storage, (tx) => writeFills(tx, [parsed], { field: 'fill', returnRows: true }));
+    const result = await transactionWithRetry(this.storage, (tx) => writeFills(tx, [parsed], { fieldOf: () => 'fill', returnRows: true }));
     const stored = result.fills[0] as Fill;
     return { outcome: result.outcomes[0] as FillWriteOutcome, fill: stored, order: result.orders.get(stored.orderId) as Order };
   }
@@ -174,7 +174,7 @@ export class ExecutionStore {
   /** Stores a batch of fills in one transaction: all of it, or nothing when any fill is invalid. */
   async storeFills(fills: readonly FillInput[]): Promise<StoreFillsResult> {
     const parsed = parseBatch(fillInputSchema, fills, 'fills');
-    const { outcomes } = await transactionWithRetry(this.storage, (tx) => writeFills(tx, parsed, { field: 'fills', returnRows: false }));
+    const { outcomes } = await transactionWithRetry(this.storage, (tx) => writeFills(tx, parsed, { fieldOf: (i) => `fills[${i}]`, returnRows: false }));
     const inserted = outcomes.filter((o) => o === 'inserted').length;
     return { outcomes, inserted, duplicates: outcomes.length - inserted };
   }
@@ -220,7 +220,7 @@ export class ExecutionStore {
     if (q.venue !== undefined) add((p) => `venue = ${p}`, q.venue);
     if (q.market !== undefined) add((p) => `market = ${p}`, q.market);
     if (q.side !== undefined) add((p) => `side = ${p}::order_side`, q.side);
-    if (q.status !== undefined) add((p) => `status = ANY(${p}::order_status[])`, Array.isArray(q.status) ? q.status : [q.status]);
+    if (q.status !== undefined) add((p) => `status = ANY(${p}::text[]::order_status[])`, Array.isArray(q.status) ? q.status : [q.status]);
     if (q.cursor !== undefined) {
       const cursor = decodeOrderCursor(q.cursor, 'query.cursor');
       if (cursor.order !== direction) throw new ValidationError('query.cursor', q.cursor, `made for order "${cursor.order}", not "${direction}"`);

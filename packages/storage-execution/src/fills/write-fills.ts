@@ -75,7 +75,7 @@ interface NewFill {
 export async function writeFills(
   tx: Queryable,
   inputs: readonly ParsedFill[],
-  options: { field: string; returnRows: boolean },
+  options: { fieldOf: (index: number) => string; returnRows: boolean },
 ): Promise<WriteFillsResult> {
   const outcomes: FillWriteOutcome[] = new Array(inputs.length);
   const fills: Fill[] = new Array(inputs.length);
@@ -88,7 +88,7 @@ export async function writeFills(
   const locked = await tx.query<OrderRow>(LOCK_ORDERS, [orderIds, clientIds]);
   const byId = new Map(locked.rows.map((row) => [row.id, row]));
   const byClientId = new Map(locked.rows.map((row) => [row.client_order_id, row]));
-  const orderOf = inputs.map((input, index) => resolveOrder(input, `${options.field}[${index}]`, byId, byClientId));
+  const orderOf = inputs.map((input, index) => resolveOrder(input, options.fieldOf(index), byId, byClientId));
   const since = new Date(orderOf.reduce((min, o) => Math.min(min, o.time.getTime()), Infinity) - FILL_BEFORE_ORDER_ALLOWANCE_MS);
 
   // 2. Fills already stored, and repeats within the batch.
@@ -152,7 +152,7 @@ export async function writeFills(
     if (total.greaterThan(size)) {
       const last = [...newFills].reverse().find((f) => f.order.id === id) as NewFill;
       throw new ValidationError(
-        `${options.field}[${last.index}].size`,
+        `${options.fieldOf(last.index)}.size`,
         last.input.size,
         `overfills order ${JSON.stringify(order.client_order_id)}: its fills would total ${total.toFixed()} > size ${size.toFixed()}`,
       );

@@ -51,7 +51,7 @@ export interface WriteOrdersResult {
 export async function writeOrders(
   tx: Queryable,
   inputs: readonly ParsedOrder[],
-  options: { field: string; returnRows: boolean },
+  options: { fieldOf: (index: number) => string; returnRows: boolean },
 ): Promise<WriteOrdersResult> {
   const now = new Date();
   const outcomes: OrderWriteOutcome[] = new Array(inputs.length);
@@ -93,7 +93,7 @@ export async function writeOrders(
       return;
     }
     const current = states.get(input.clientOrderId) as OrderState;
-    const decision = applyOrderUpdate(current, input, `${options.field}[${index}]`, now);
+    const decision = applyOrderUpdate(current, input, options.fieldOf(index), now);
     outcomes[index] = decision.outcome;
     if (decision.outcome === 'updated') {
       states.set(input.clientOrderId, decision.state);
