@@ -102,7 +102,7 @@ export class AverageCostLedger {
     this.avgEntryPrice = null;
     this.trip = null;
     const rest = fill.size.minus(held);
-    if (rest.isPositive()) {
+    if (rest.greaterThan(0)) {
       this.open(fill, rest, fee.minus(closingFee), signed.isPositive() ? 1 : -1);
     }
     return [closed];

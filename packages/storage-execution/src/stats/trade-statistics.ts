@@ -121,10 +121,10 @@ export function statisticsOf(trips: readonly ClosedRoundTrip[]): TradeStatistics
   let peak = zero;
   let maxDrawdown = zero;
   for (const trip of trips) {
-    if (trip.netPnl.isPositive() && !trip.netPnl.isZero()) {
+    if (trip.netPnl.greaterThan(0)) {
       wins += 1;
       grossProfit = grossProfit.plus(trip.netPnl);
-    } else if (trip.netPnl.isNegative() && !trip.netPnl.isZero()) {
+    } else if (trip.netPnl.lessThan(0)) {
       losses += 1;
       grossLoss = grossLoss.plus(trip.netPnl);
     }
