@@ -99,5 +99,5 @@ export function replayWithRationals(fills: readonly OracleFill[], includeFees = 
     avg = rest.sign() === 0 ? null : price;
     if (rest.sign() === 0) tripFees = zero;
   });
-  return { position, avg, realized, trips };
+  return { position, avg: avg as Rational | null, realized, trips };
 }
