@@ -91,17 +91,9 @@ export async function importCandlesCsv(
   source: string | Buffer | NodeJS.ReadableStream | AsyncIterable<string | Buffer>,
   defaults: CsvImportDefaults,
 ): Promise<CsvImportResult> {
-  const input = typeof source === 'string' || Buffer.isBuffer(source) ? Readable.from([source]) : Readable.from(source as AsyncIterable<string | Buffer>);
-  const parser = input.pipe(
-    parse({
-      columns: (header: string[]) => checkHeader(header, defaults),
-      info: true,
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-    }),
-  );
   return storage.transaction(async (tx) => {
+    // Built here and iterated at once, so that no parse error is emitted before anyone listens.
+    const parser = csvRecords(source, defaults);
     const totals: CsvImportResult = { records: 0, inserted: 0, updated: 0, unchanged: 0 };
     let batch: ParsedCandle[] = [];
     const flush = async () => {
@@ -112,7 +104,7 @@ export async function importCandlesCsv(
       batch = [];
     };
     try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      for await (const { record, info } of parser) {
         totals.records += 1;
         const candle = {
           time: record.time,
@@ -139,6 +131,22 @@ export async function importCandlesCsv(
     if (batch.length > 0) await flush();
     return totals;
   });
+}
+
+function csvRecords(
+  source: string | Buffer | NodeJS.ReadableStream | AsyncIterable<string | Buffer>,
+  defaults: CsvImportDefaults,
+): AsyncIterable<{ record: Record<string, string>; info: { lines: number } }> {
+  const input = typeof source === 'string' || Buffer.isBuffer(source) ? Readable.from([source]) : Readable.from(source as AsyncIterable<string | Buffer>);
+  const parser = parse({
+    columns: (header: string[]) => checkHeader(header, defaults),
+    info: true,
+    skip_empty_lines: true,
+    trim: true,
+    bom: true,
+  });
+  input.on('error', (error) => parser.destroy(error));
+  return input.pipe(parser);
 }
 
 function checkHeader(header: string[], defaults: CsvImportDefaults): string[] {
