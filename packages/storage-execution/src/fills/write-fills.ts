@@ -21,19 +21,33 @@ import { fillFromRow, type Fill, type FillRow } from './fill-row.js';
 /** A fill may not be older than its order's creation time minus this (clock skew allowance). */
 export const FILL_BEFORE_ORDER_ALLOWANCE_MS = 24 * 3600 * 1000;
 
-const LOCK_ORDERS = `
-SELECT * FROM orders
- WHERE id = ANY($1::uuid[]) OR client_order_id = ANY($2::text[])
- ORDER BY client_order_id
-   FOR UPDATE`;
+// Only the key lists that are given are queried: an OR with an empty ANY()
+// can make the planner scan the whole table.
+function lockOrders(tx: Queryable, orderIds: string[], clientIds: string[]) {
+  const keys: string[] = [];
+  const params: unknown[] = [];
+  if (orderIds.length > 0) {
+    params.push(orderIds);
+    keys.push(`id = ANY($${params.length}::uuid[])`);
+  }
+  if (clientIds.length > 0) {
+    params.push(clientIds);
+    keys.push(`client_order_id = ANY($${params.length}::text[])`);
+  }
+  return tx.query<OrderRow>(`SELECT * FROM orders WHERE ${keys.join(' OR ')} ORDER BY client_order_id FOR UPDATE`, params);
+}
 
 // Fills of these orders cannot be older than $3 (the earliest order time less
 // the allowance): the bound lets TimescaleDB skip older (compressed) chunks.
+// LATERAL ... LIMIT 1 makes one index probe per key on every engine (a join
+// with unnest may be planned as a hash join over the whole table).
 const FIND_STORED_FILLS = `
-SELECT f.* FROM fills f
-  JOIN unnest($1::text[], $2::text[]) AS k(venue, venue_fill_id)
-    ON f.venue = k.venue AND f.venue_fill_id = k.venue_fill_id
- WHERE f.time >= $3::timestamptz`;
+SELECT f.* FROM unnest($1::text[], $2::text[]) AS k(venue, venue_fill_id)
+ CROSS JOIN LATERAL (
+   SELECT * FROM fills
+    WHERE fills.venue = k.venue AND fills.venue_fill_id = k.venue_fill_id AND fills.time >= $3::timestamptz
+    LIMIT 1
+ ) f`;
 
 const INSERT_FILLS = `
 INSERT INTO fills (id, time, order_id, venue, market, side, price, size, fee, fee_currency, venue_fill_id)
@@ -43,17 +57,21 @@ SELECT u.id, u.time, u.order_id, u.venue, u.market, u.side::order_side, u.price,
        AS u(id, time, order_id, venue, market, side, price, size, fee, fee_currency, venue_fill_id)`;
 
 const FILLED_TOTALS = `
-SELECT order_id, sum(size) AS total
-  FROM fills
- WHERE order_id = ANY($1::uuid[]) AND time >= $2::timestamptz
- GROUP BY order_id`;
+SELECT o.id AS order_id, t.total
+  FROM unnest($1::uuid[]) AS o(id)
+ CROSS JOIN LATERAL (
+   SELECT coalesce(sum(size), 0) AS total FROM fills WHERE fills.order_id = o.id AND fills.time >= $2::timestamptz
+ ) t`;
 
+// The extra ANY() on the key gives the planner an index condition on orders
+// (otherwise it may hash the whole table to join 1000 keys).
 const UPDATE_FILLED_ORDERS = `
 UPDATE orders o
    SET filled_size = u.filled_size, status = u.status::order_status,
        state_time = u.state_time, updated_at = clock_timestamp()
   FROM unnest($1::uuid[], $2::numeric[], $3::text[], $4::timestamptz[]) AS u(id, filled_size, status, state_time)
- WHERE o.id = u.id`;
+ WHERE o.id = u.id
+   AND o.id = ANY($1::uuid[])`;
 
 export type FillWriteOutcome = 'inserted' | 'duplicate';
 
@@ -85,7 +103,7 @@ export async function writeFills(
   // 1. The orders, locked.
   const orderIds = unique(inputs.flatMap((f) => (f.orderId === undefined ? [] : [f.orderId])));
   const clientIds = unique(inputs.flatMap((f) => (f.clientOrderId === undefined ? [] : [f.clientOrderId])));
-  const locked = await tx.query<OrderRow>(LOCK_ORDERS, [orderIds, clientIds]);
+  const locked = await lockOrders(tx, orderIds, clientIds);
   const byId = new Map(locked.rows.map((row) => [row.id, row]));
   const byClientId = new Map(locked.rows.map((row) => [row.client_order_id, row]));
   const orderOf = inputs.map((input, index) => resolveOrder(input, options.fieldOf(index), byId, byClientId));

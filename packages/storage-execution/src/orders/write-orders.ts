@@ -31,6 +31,8 @@ SELECT * FROM orders
  ORDER BY client_order_id
    FOR UPDATE`;
 
+// The extra ANY() on the key gives the planner an index condition on orders
+// (otherwise it may hash the whole table to join a batch of keys).
 const UPDATE_ORDERS = `
 UPDATE orders o
    SET price = u.price, size = u.size, filled_size = u.filled_size, status = u.status::order_status,
@@ -39,7 +41,8 @@ UPDATE orders o
   FROM unnest($1::text[], $2::numeric[], $3::numeric[], $4::numeric[], $5::text[], $6::text[],
               $7::text[], $8::timestamptz[])
        AS u(client_order_id, price, size, filled_size, status, venue_order_id, time_in_force, state_time)
- WHERE o.client_order_id = u.client_order_id`;
+ WHERE o.client_order_id = u.client_order_id
+   AND o.client_order_id = ANY($1::text[])`;
 
 export interface WriteOrdersResult {
   /** One outcome per input, in input order. */
