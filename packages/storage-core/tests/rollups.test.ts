@@ -28,7 +28,9 @@ describeEachEngine('rollups', ({ engine, adminUrl }) => {
   afterAll(async () => storage?.close());
 
   it('lists the four rollups with their kind, bucket and lookback', async () => {
-    const rollups = await listRollups(storage.engine);
+    // Other packages' migrations register rollups of their own: look at core's four.
+    const core = ['fills_daily_stats', 'metrics_daily', 'metrics_hourly', 'orders_daily_stats'];
+    const rollups = (await listRollups(storage.engine)).filter((r) => core.includes(r.viewName));
     expect(rollups.map((r) => [r.viewName, r.bucketSeconds, r.lookbackSeconds])).toEqual([
       ['fills_daily_stats', 86400, 7 * 86400],
       ['metrics_daily', 86400, 7 * 86400],

@@ -1,2 +1,49 @@
-// @ag/storage-execution: orders, fills and positions (ExecutionStore), candles (MarketDataStore), trade statistics.
-export {};
+// @ag/storage-execution: orders, fills and positions (ExecutionStore), candles
+// (MarketDataStore), daily and trade statistics, reconciliation, CSV.
+
+export {
+  ExecutionStore,
+  type StoreOrderResult,
+  type StoreOrdersResult,
+  type StoreFillResult,
+  type StoreFillsResult,
+  type OrderQuery,
+  type OrderPage,
+  type PositionQuery,
+  type DailyStatsRequest,
+  type TradeStatisticsRequest,
+  type ReconcileRequest,
+} from './execution-store.js';
+export { MarketDataStore, type CandleSeries, type CandleRangeQuery, type CandleGap, type AggregatedCandle, type FillCandle } from './market-data/market-data-store.js';
+export type { OrderInput } from './orders/order-input.js';
+export type { FillInput } from './fills/fill-input.js';
+export type { PositionInput } from './positions/position-input.js';
+export type { CandleInput } from './market-data/candle-input.js';
+export type { Order } from './orders/order-row.js';
+export type { Fill } from './fills/fill-row.js';
+export type { Position } from './positions/position-row.js';
+export type { Candle } from './market-data/candle-row.js';
+export type { OrderWriteOutcome } from './orders/order-update.js';
+export type { FillWriteOutcome } from './fills/write-fills.js';
+export type { WritePositionsResult } from './positions/write-positions.js';
+export type { UpsertCandlesResult } from './market-data/write-candles.js';
+export type { CsvImportDefaults, CsvImportResult } from './market-data/candles-csv.js';
+export { CANDLE_CSV_COLUMNS } from './market-data/candles-csv.js';
+export type { FillDailyStats, OrderDailyStats } from './stats/daily-stats.js';
+export type { TradeStatistics, TradeStatisticsReport, RoundTrip } from './stats/trade-statistics.js';
+export type { PositionDrift, PositionFigures } from './positions/reconcile-positions.js';
+export {
+  ORDER_STATUSES,
+  ORDER_SIDES,
+  ORDER_TYPES,
+  TIMES_IN_FORCE,
+  ORDER_TRANSITIONS,
+  ACTIVE_STATUSES,
+  isLegalTransition,
+  isTerminalStatus,
+  type OrderStatusName,
+} from './orders/order-lifecycle.js';
+export { TIMEFRAMES, BAR_ORIGIN, isAlignedBarTime, timeframeMillis, type Timeframe } from './market-data/timeframes.js';
+export { parseDecimal, ExactDecimal, NUMERIC_INTEGER_DIGITS, NUMERIC_SCALE, type DecimalInput } from './decimal/exact-decimal.js';
+export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_NAME_LENGTH } from './validation/field-schemas.js';
+export { MAX_BATCH_SIZE } from './validation/parse-input.js';

@@ -1,0 +1,277 @@
+// MarketDataStore: OHLCV candles. Batched idempotent upserts of validated
+// bars, range and latest reads, gap detection, resampling to larger
+// timeframes (time_bucket where TimescaleDB is installed, date_bin
+// elsewhere), candles built from the fills (the fill_candles_1m rollup) and
+// CSV import/export.
+
+import { refreshRollup, ValidationError, type Prisma, type Storage } from '@ag/storage-core';
+import { toPrismaDecimal } from '../decimal/exact-decimal.js';
+import { parseBatch, parseInput } from '../validation/parse-input.js';
+import { candleInputSchema, type CandleInput } from './candle-input.js';
+import {
+  candleRangeQuerySchema,
+  csvExportQuerySchema,
+  csvImportDefaultsSchema,
+  fillCandlesQuerySchema,
+  gapQuerySchema,
+  latestCandlesQuerySchema,
+  resampleQuerySchema,
+} from './candle-query-schemas.js';
+import { candleFromRow, type Candle, type CandleRow } from './candle-row.js';
+import { exportCandlesCsv, importCandlesCsv, type CsvImportDefaults, type CsvImportResult } from './candles-csv.js';
+import {
+  alignDown,
+  alignUp,
+  BAR_ORIGIN_SQL,
+  barsPer,
+  isCoarserMultiple,
+  timeframeInterval,
+  timeframeMillis,
+  type Timeframe,
+} from './timeframes.js';
+import { writeCandles, type UpsertCandlesResult } from './write-candles.js';
+import type { Readable } from 'node:stream';
+
+export interface CandleSeries {
+  venue: string;
+  symbol: string;
+  timeframe: Timeframe;
+}
+
+export interface CandleRangeQuery extends CandleSeries {
+  /** Bars opening in [start, end), oldest first. */
+  start: Date | string | number;
+  end: Date | string | number;
+  /** Default and maximum: config query.max_results. */
+  limit?: number;
+}
+
+/** A run of missing bars: bar open times in [start, end). */
+export interface CandleGap {
+  start: Date;
+  end: Date;
+  missingBars: number;
+}
+
+/** A bar built from smaller bars (or from fills), with how many it was made of. */
+export interface AggregatedCandle extends Candle {
+  /** Source bars (resampling) or one-minute fill buckets (fill candles) in the bar. */
+  sourceBars: number;
+  /** Resampling: every source bar of the period was present. */
+  complete: boolean;
+}
+
+export interface FillCandle extends Candle {
+  tradeCount: number;
+  notional: Prisma.Decimal;
+}
+
+const SELECT_CANDLES = `
+SELECT * FROM candles
+ WHERE venue = $1 AND symbol = $2 AND timeframe = $3 AND time >= $4 AND time < $5
+ ORDER BY time
+ LIMIT $6`;
+
+const SELECT_LATEST_CANDLES = `
+SELECT * FROM (
+  SELECT * FROM candles
+   WHERE venue = $1 AND symbol = $2 AND timeframe = $3
+   ORDER BY time DESC
+   LIMIT $4
+) newest
+ORDER BY time`;
+
+// Gaps between consecutive bars, with a sentinel one bar before the first
+// expected bar and one at the (aligned) end of the range.
+const FIND_GAPS = `
+WITH bars AS (
+  SELECT time FROM candles
+   WHERE venue = $1 AND symbol = $2 AND timeframe = $3 AND time >= $4::timestamptz AND time < $5::timestamptz
+  UNION ALL SELECT $4::timestamptz - $6::interval
+  UNION ALL SELECT $5::timestamptz
+), consecutive AS (
+  SELECT time, lead(time) OVER (ORDER BY time) AS next FROM bars
+)
+SELECT time + $6::interval AS gap_start, next AS gap_end
+  FROM consecutive
+ WHERE next > time + $6::interval
+ ORDER BY time`;
+
+function resampleSql(bucket: string, first: string, last: string): string {
+  return `
+SELECT ${bucket} AS bucket, ${first} AS open, max(high) AS high, min(low) AS low, ${last} AS close,
+       sum(volume) AS volume, count(*) AS source_bars
+  FROM candles
+ WHERE venue = $1 AND symbol = $2 AND timeframe = $3 AND time >= $4 AND time < $5
+ GROUP BY 1
+ ORDER BY 1`;
+}
+
+function fillCandlesSql(bucket: string, first: string, last: string): string {
+  return `
+SELECT ${bucket} AS bucket, ${first} AS open, max(high) AS high, min(low) AS low, ${last} AS close,
+       sum(volume) AS volume, sum(notional) AS notional, sum(trade_count) AS trade_count, count(*) AS source_bars
+  FROM fill_candles_1m
+ WHERE venue = $1 AND market = $2 AND bucket >= $3 AND bucket < $4
+ GROUP BY 1
+ ORDER BY 1`;
+}
+
+interface AggregateRow {
+  bucket: Date;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+  source_bars: number | bigint;
+  notional?: string;
+  trade_count?: string | number | bigint;
+}
+
+export class MarketDataStore {
+  constructor(private readonly storage: Storage) {}
+
+  /** Validates every bar, then upserts the batch in one statement (all or nothing). */
+  async upsertCandles(candles: readonly CandleInput[]): Promise<UpsertCandlesResult> {
+    const parsed = parseBatch(candleInputSchema, candles, 'candles');
+    return writeCandles(this.storage.engine, parsed);
+  }
+
+  /** Bars of one series opening in [start, end), oldest first. */
+  async getCandles(query: CandleRangeQuery): Promise<Candle[]> {
+    const q = parseInput(candleRangeQuerySchema, query, 'query');
+    const limit = this.checkLimit(q.limit);
+    const rows = await this.storage.query<CandleRow>(SELECT_CANDLES, [q.venue, q.symbol, q.timeframe, q.start, q.end, limit]);
+    return rows.map(candleFromRow);
+  }
+
+  /** The newest `count` bars (default 1) of one series, oldest first. */
+  async getLatestCandles(query: CandleSeries & { count?: number }): Promise<Candle[]> {
+    const q = parseInput(latestCandlesQuerySchema, query, 'query');
+    const count = this.checkLimit(q.count, 'query.count');
+    const rows = await this.storage.query<CandleRow>(SELECT_LATEST_CANDLES, [q.venue, q.symbol, q.timeframe, count ?? 1]);
+    return rows.map(candleFromRow);
+  }
+
+  /** Runs of missing bars among the bar times in [start, end) (start rounded up to a bar boundary). */
+  async findGaps(query: CandleSeries & { start: Date | string | number; end: Date | string | number }): Promise<CandleGap[]> {
+    const q = parseInput(gapQuerySchema, query, 'query');
+    const first = alignUp(q.start, q.timeframe);
+    const stop = alignUp(q.end, q.timeframe);
+    if (first.getTime() >= stop.getTime()) return [];
+    const width = timeframeMillis(q.timeframe);
+    const rows = await this.storage.query<{ gap_start: Date; gap_end: Date }>(FIND_GAPS, [
+      q.venue, q.symbol, q.timeframe, first, stop, timeframeInterval(q.timeframe),
+    ]);
+    return rows.map((r) => ({
+      start: r.gap_start,
+      end: r.gap_end,
+      missingBars: Math.round((r.gap_end.getTime() - r.gap_start.getTime()) / width),
+    }));
+  }
+
+  /**
+   * Bars of a larger timeframe computed from stored bars of a smaller one
+   * (`to` must be a whole multiple of `from`), for the `to` periods
+   * overlapping [start, end). Not stored: pass them to upsertCandles to keep them.
+   */
+  async resampleCandles(query: {
+    venue: string;
+    symbol: string;
+    from: Timeframe;
+    to: Timeframe;
+    start: Date | string | number;
+    end: Date | string | number;
+  }): Promise<AggregatedCandle[]> {
+    const q = parseInput(resampleQuerySchema, query, 'query');
+    if (!isCoarserMultiple(q.from, q.to)) {
+      throw new ValidationError('query.to', q.to, `must be a larger whole multiple of ${q.from}`);
+    }
+    const sql = resampleSql(...this.bucketFunctions('time', '$6::interval'));
+    const rows = await this.storage.query<AggregateRow>(sql, [
+      q.venue, q.symbol, q.from, alignDown(q.start, q.to), alignUp(q.end, q.to), timeframeInterval(q.to),
+    ]);
+    const expected = barsPer(q.from, q.to);
+    return rows.map((row) => ({
+      ...aggregateCandle(row, q.venue, q.symbol, q.to),
+      complete: Number(row.source_bars) === expected,
+    }));
+  }
+
+  /**
+   * Candles built from the fills of one market (the fill_candles_1m rollup,
+   * refreshed first unless refresh is false), resampled to `timeframe`, for
+   * the periods overlapping [start, end). symbol is the market.
+   */
+  async getCandlesFromFills(query: {
+    venue: string;
+    market: string;
+    timeframe: Timeframe;
+    start: Date | string | number;
+    end: Date | string | number;
+    refresh?: boolean;
+  }): Promise<Array<FillCandle & { sourceBars: number }>> {
+    const q = parseInput(fillCandlesQuerySchema, query, 'query');
+    if (q.refresh ?? true) await refreshRollup(this.storage.engine, 'fill_candles_1m');
+    const sql = fillCandlesSql(...this.bucketFunctions('bucket', '$5::interval'));
+    const rows = await this.storage.query<AggregateRow>(sql, [
+      q.venue, q.market, alignDown(q.start, q.timeframe), alignUp(q.end, q.timeframe), timeframeInterval(q.timeframe),
+    ]);
+    return rows.map((row) => {
+      const { complete: _complete, ...candle } = aggregateCandle(row, q.venue, q.market, q.timeframe);
+      return { ...candle, tradeCount: Number(row.trade_count), notional: toPrismaDecimal(row.notional as string) };
+    });
+  }
+
+  /** The bars of one series in [start, end) as CSV (see candles-csv.ts for the format). */
+  exportCandlesCsv(query: CandleSeries & { start: Date | string | number; end: Date | string | number }): Readable {
+    const q = parseInput(csvExportQuerySchema, query, 'query');
+    return exportCandlesCsv(this.storage.engine, q);
+  }
+
+  /** Imports bars from CSV, all or nothing; venue/symbol/timeframe columns may be given as defaults instead. */
+  async importCandlesCsv(
+    source: string | Buffer | NodeJS.ReadableStream | AsyncIterable<string | Buffer>,
+    defaults: CsvImportDefaults = {},
+  ): Promise<CsvImportResult> {
+    const d = parseInput(csvImportDefaultsSchema, defaults, 'defaults');
+    return importCandlesCsv(this.storage, source, d);
+  }
+
+  /** [bucket, first, last] SQL for the engine: time_bucket/first/last with TimescaleDB, date_bin/array_agg without. */
+  private bucketFunctions(column: string, width: string): [string, string, string] {
+    if (this.storage.capabilities.timescale) {
+      return [`time_bucket(${width}, ${column}, ${BAR_ORIGIN_SQL})`, `first(open, ${column})`, `last(close, ${column})`];
+    }
+    return [
+      `date_bin(${width}, ${column}, ${BAR_ORIGIN_SQL})`,
+      `(array_agg(open ORDER BY ${column} ASC))[1]`,
+      `(array_agg(close ORDER BY ${column} DESC))[1]`,
+    ];
+  }
+
+  private checkLimit(limit: number | undefined, field = 'query.limit'): number {
+    const maxResults = this.storage.config.query.max_results;
+    if (limit !== undefined && limit > maxResults) {
+      throw new ValidationError(field, limit, `at most query.max_results (${maxResults})`);
+    }
+    return limit ?? maxResults;
+  }
+}
+
+function aggregateCandle(row: AggregateRow, venue: string, symbol: string, timeframe: Timeframe): AggregatedCandle {
+  return {
+    time: row.bucket,
+    venue,
+    symbol,
+    timeframe,
+    open: toPrismaDecimal(row.open),
+    high: toPrismaDecimal(row.high),
+    low: toPrismaDecimal(row.low),
+    close: toPrismaDecimal(row.close),
+    volume: toPrismaDecimal(row.volume),
+    sourceBars: Number(row.source_bars),
+    complete: false,
+  };
+}

@@ -1,0 +1,32 @@
+// What storePosition / storePositions accept: a snapshot of one position at
+// one time. size is signed (long > 0, short < 0, flat 0).
+
+import { z } from 'zod';
+import type { DecimalInput } from '../decimal/exact-decimal.js';
+import { decimalField, nameField, nullableDecimalField, timestampField } from '../validation/field-schemas.js';
+
+export interface PositionInput {
+  time: Date | string | number;
+  venue: string;
+  market: string;
+  /** Signed: long > 0, short < 0. */
+  size: DecimalInput;
+  /** Average entry price; null (or absent) when flat. */
+  avgEntryPrice?: DecimalInput | null;
+  /** Default 0. */
+  unrealizedPnl?: DecimalInput;
+  /** Default 0. */
+  realizedPnl?: DecimalInput;
+}
+
+export const positionInputSchema = z.strictObject({
+  time: timestampField,
+  venue: nameField,
+  market: nameField,
+  size: decimalField('any'),
+  avgEntryPrice: nullableDecimalField('positive'),
+  unrealizedPnl: decimalField('any').optional(),
+  realizedPnl: decimalField('any').optional(),
+});
+
+export type ParsedPosition = z.output<typeof positionInputSchema>;
