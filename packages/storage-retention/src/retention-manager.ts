@@ -295,7 +295,7 @@ export class RetentionManager {
       olderThan: cutoff,
       batchSize: this.policies.deleteBatchSize,
       where: (p) =>
-        `updated_at < ${p(cutoff)} AND status <> ALL(${p([...ACTIVE_ORDER_STATUSES])}::order_status[])
+        `updated_at < ${p(cutoff)} AND status::text <> ALL(${p([...ACTIVE_ORDER_STATUSES])}::text[])
          AND NOT EXISTS (SELECT 1 FROM fills f WHERE f.order_id = orders.id)`,
       ...(archive ? { archive: archive.table('orders', await this.columnsOf('orders'), TIME_COLUMN, cutoff) } : {}),
     });
