@@ -130,10 +130,10 @@ async function dropAggregateChunks(storage: Storage, rollup: RollupInfo, cutoff:
       `SELECT count(*)::int8 AS n FROM _timescaledb_internal.${quoteIdentifier(hypertable)} WHERE ${quoteIdentifier(rollup.bucketColumn)} < $1`,
       [boundary],
     );
-    const { rowCount } = await tx.query(`SELECT drop_chunks($1::regclass, older_than => $2::timestamptz)`, [
+    const { rows: dropped } = await tx.query(`SELECT drop_chunks($1::regclass, older_than => $2::timestamptz)`, [
       quoteIdentifier(rollup.viewName),
       boundary,
     ]);
-    return { chunksDropped: rowCount, rowsDeleted: Number(rows[0]?.n ?? 0) };
+    return { chunksDropped: dropped.length, rowsDeleted: Number(rows[0]?.n ?? 0) };
   });
 }

@@ -32,11 +32,11 @@ export class ChunkDropStrategy implements RetentionStrategy {
       const rowsDeleted = request.archive
         ? await archiveChunks(tx, request.table, request.timeColumn, chunks, boundary, request.archive)
         : await countRowsBefore(tx, request.table, request.timeColumn, boundary);
-      const { rowCount } = await tx.query(`SELECT drop_chunks($1::regclass, older_than => $2::timestamptz)`, [
+      const { rows: dropped } = await tx.query(`SELECT drop_chunks($1::regclass, older_than => $2::timestamptz)`, [
         quoteIdentifier(request.table),
         boundary,
       ]);
-      return { chunksDropped: rowCount, rowsDeleted, removedBefore: boundary };
+      return { chunksDropped: dropped.length, rowsDeleted, removedBefore: boundary };
     });
   }
 
