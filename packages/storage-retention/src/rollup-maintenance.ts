@@ -40,8 +40,8 @@ export interface RefreshOptions {
 /**
  * Refreshes rollups over a window that never reaches below raw rows that may
  * be gone: [max(floor, last refresh - lookback, or the days of changed
- * orders), now), where floor is the source's watermark rounded up to a whole
- * bucket (or, when nothing was ever removed, the bucket of its oldest row).
+ * orders), now), where floor is the later of the source's watermark rounded
+ * up to a whole bucket and the bucket of its oldest row.
  */
 export async function refreshRollupsSafely(storage: Storage, options: RefreshOptions): Promise<RollupRefreshResult[]> {
   const results: RollupRefreshResult[] = [];
@@ -66,15 +66,13 @@ export async function refreshRollupsSafely(storage: Storage, options: RefreshOpt
 async function safeWindowStart(storage: Storage, rollup: RollupInfo): Promise<Date | null> {
   const bucketMs = rollup.bucketSeconds * 1000;
   const source = quoteIdentifier(rollup.sourceTable);
+  // Below the watermark the library may have removed rows; below the oldest row somebody
+  // else may have (a server's retention job drops whole chunks, which never split a bucket).
   const watermark = await readWatermark(storage.engine, rollup.sourceTable);
-  let floor: number;
-  if (watermark) {
-    floor = Math.ceil(watermark.getTime() / bucketMs) * bucketMs;
-  } else {
-    const oldest = (await storage.query<{ t: Date | null }>(`SELECT min(time) AS t FROM ${source}`))[0]?.t ?? null;
-    if (!oldest) return null;
-    floor = Math.floor(oldest.getTime() / bucketMs) * bucketMs;
-  }
+  const oldest = (await storage.query<{ t: Date | null }>(`SELECT min(time) AS t FROM ${source}`))[0]?.t ?? null;
+  if (!oldest) return null;
+  let floor = Math.floor(oldest.getTime() / bucketMs) * bucketMs;
+  if (watermark) floor = Math.max(floor, Math.ceil(watermark.getTime() / bucketMs) * bucketMs);
   if (!rollup.lastRefreshedAt) return new Date(floor);
   let start = rollup.lastRefreshedAt.getTime() - rollup.lookbackSeconds * 1000;
   if (rollup.changeColumn) {

@@ -152,12 +152,7 @@ export class RetentionScheduler {
 
   private async pass(): Promise<TaskRun[]> {
     const runs: TaskRun[] = [];
-    if (!this.aligned) {
-      await this.manager.alignPolicies();
-      this.aligned = true;
-    }
-    for (const task of await lifecycleTasks(this.manager, this.intervals)) {
-      const run = this.stopping ? skipped(task, 'stopping') : await this.runTask(task);
+    const record = (run: TaskRun) => {
       runs.push(run);
       if (run.status !== 'skipped') this.last = run;
       if (run.status === 'failed') {
@@ -165,8 +160,31 @@ export class RetentionScheduler {
         if (this.failed.length > MAX_FAILURES_KEPT) this.failed.shift();
       }
       this.options.onTaskRun?.(run);
+    };
+    // The first pass aligns the TimescaleDB policies with the configuration (retried until it succeeds).
+    if (!this.aligned) {
+      const aligned = await this.attempt('policy-alignment', () => this.manager.alignPolicies());
+      if (aligned.status === 'failed') record(aligned);
+      this.aligned = aligned.status === 'succeeded';
     }
+    let tasks: LifecycleTask[] = [];
+    const listed = await this.attempt('scheduler', async () => (tasks = await lifecycleTasks(this.manager, this.intervals)));
+    if (listed.status === 'failed') record(listed);
+    for (const task of tasks) record(this.stopping ? skipped(task, 'stopping') : await this.runTask(task));
     return runs;
+  }
+
+  /** Runs a step that is not a recorded task; a failure is reported like a task's. */
+  private async attempt(name: string, step: () => Promise<unknown>): Promise<TaskRun> {
+    const startedAt = new Date();
+    try {
+      const report = await step();
+      return { task: name, status: 'succeeded', reason: null, startedAt, finishedAt: new Date(), error: null, report };
+    } catch (caught) {
+      const error = caught instanceof Error ? caught : new Error(String(caught));
+      this.manager.storage.logger.error({ task: name, err: error }, `lifecycle scheduler: ${name} failed`);
+      return { task: name, status: 'failed', reason: null, startedAt, finishedAt: new Date(), error, report: null };
+    }
   }
 
   /** On a server: under a session advisory lock. Embedded: one process, one connection, no lock needed. */
