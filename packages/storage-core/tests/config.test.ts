@@ -161,4 +161,97 @@ query:
       }),
     );
   });
+
+  describe('retention section', () => {
+    it('reads per-table retention, metric overrides, rollup retention, archive and scheduler keys from YAML', () => {
+      const file = yamlFile(`
+retention:
+  metrics_retention_days: 30
+  events_retention_days: 60
+  candles_retention_days: forever
+  metric_overrides:
+    polymarket.rtds.lag_ms: 7
+    "risk.exposure{usd}": 400
+  hourly_rollup_retention_days: 365
+  daily_rollup_retention_days: forever
+  archive_enabled: true
+  archive_directory: /var/lib/ag/archive
+  archive_format: csv.gz
+  scheduler_interval_sec: 60
+  scheduler_jitter_sec: 0
+  retention_interval_hours: 6
+  rollup_refresh_interval_minutes: 15
+  delete_batch_size: 5000
+`);
+      const { retention } = loadConfig({ file, env: {} });
+      expect(retention).toMatchObject({
+        metrics_retention_days: 30,
+        events_retention_days: 60,
+        candles_retention_days: 'forever',
+        metric_overrides: { 'polymarket.rtds.lag_ms': 7, 'risk.exposure{usd}': 400 },
+        hourly_rollup_retention_days: 365,
+        daily_rollup_retention_days: 'forever',
+        archive_enabled: true,
+        archive_directory: '/var/lib/ag/archive',
+        scheduler_jitter_sec: 0,
+        retention_interval_hours: 6,
+        delete_batch_size: 5000,
+      });
+    });
+
+    it('leaves the newer retention keys unset when not configured, so their package defaults apply', () => {
+      const { retention } = loadConfig({ env: {} });
+      expect(Object.keys(retention).sort()).toEqual(['compression_after_days', 'execution_retention_days', 'metrics_retention_days']);
+    });
+
+    it('reads flat retention keys from the environment, including "forever"', () => {
+      const { retention } = loadConfig({
+        env: { AG_STORAGE_RETENTION_EVENTS_RETENTION_DAYS: 'forever', AG_STORAGE_RETENTION_ARCHIVE_ENABLED: 'true', AG_STORAGE_RETENTION_CANDLES_RETENTION_DAYS: '400' },
+      });
+      expect(retention).toMatchObject({ events_retention_days: 'forever', archive_enabled: true, candles_retention_days: 400 });
+    });
+
+    it.each([
+      ['events_retention_days', 0],
+      ['events_retention_days', -5],
+      ['events_retention_days', 1.5],
+      ['events_retention_days', 'never'],
+      ['candles_retention_days', Number.NaN],
+      ['hourly_rollup_retention_days', Number.POSITIVE_INFINITY],
+      ['daily_rollup_retention_days', 36_501],
+      ['archive_format', 'xlsx'],
+      ['archive_enabled', 'yes'],
+      ['scheduler_jitter_sec', -1],
+      ['delete_batch_size', 0],
+    ])('rejects retention.%s = %s naming the key', (key, value) => {
+      const error = configError(() => loadConfig({ env: {}, overrides: { retention: { [key]: value } } as never }));
+      expect(error.field).toBe(`retention.${key}`);
+    });
+
+    it('rejects a metric override with a bad number of days or an empty name', () => {
+      const bad = configError(() => loadConfig({ env: {}, overrides: { retention: { metric_overrides: { 'a.b': 0 } } } }));
+      expect(bad.field).toBe('retention.metric_overrides.a.b');
+      const empty = configError(() => loadConfig({ env: {}, overrides: { retention: { metric_overrides: { '': 3 } } } }));
+      expect(empty.field.startsWith('retention.metric_overrides')).toBe(true);
+    });
+
+    it('rejects unknown retention keys', () => {
+      const error = configError(() => loadConfig({ env: { AG_STORAGE_RETENTION_ARCHIVE_ENABLD: 'true' } }));
+      expect(error.field).toBe('retention.archive_enabld');
+    });
+
+    it('accepts exactly the positive integers up to 36500 and "forever" as a retention', () => {
+      fc.assert(
+        fc.property(fc.oneof(fc.integer({ min: -10, max: 40_000 }), fc.double(), fc.constantFrom('forever', 'Forever', '', '7')), (value) => {
+          const valid = value === 'forever' || (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 36_500);
+          try {
+            const config = loadConfig({ env: {}, overrides: { retention: { events_retention_days: value as number } } });
+            return valid && config.retention.events_retention_days === value;
+          } catch (error) {
+            return !valid && error instanceof ConfigurationError && error.field === 'retention.events_retention_days';
+          }
+        }),
+      );
+    });
+  });
 });

@@ -44,11 +44,57 @@ export const ingestionConfigSchema = z
     path: ['max_buffer_size'],
   });
 
+/** A retention in whole days, or 'forever' (never removed). */
+const retentionDays = () => z.union([positiveInt().max(36_500), z.literal('forever')]);
+
+/** A metric name as stored in metric_series.metric_name. */
+const metricName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .refine((name) => name.trim() === name, 'must not start or end with spaces');
+
+/**
+ * Data lifecycle (@ag/storage-retention). The three original keys have
+ * defaults here; the later keys are optional and their defaults are applied
+ * by the retention package (shown in brackets), so that a config dump shows
+ * what was set. Keys stay flat so that every one can come from the
+ * environment (AG_STORAGE_RETENTION_<KEY>), except metric_overrides (a map).
+ */
 export const retentionConfigSchema = z
   .object({
+    /** metric_points. */
     metrics_retention_days: positiveInt().default(90),
+    /** orders (finished ones, once none of their fills remain), fills, positions. */
     execution_retention_days: positiveInt().default(365),
+    /** Compress hypertable chunks older than this (TimescaleDB, timescale license). */
     compression_after_days: positiveInt().default(7),
+    /** events [forever]. */
+    events_retention_days: retentionDays().optional(),
+    /** candles [forever]. */
+    candles_retention_days: retentionDays().optional(),
+    /** Per metric name, in days, instead of metrics_retention_days: { "polymarket.rtds.lag_ms": 7 } [none]. */
+    metric_overrides: z.record(metricName, positiveInt().max(36_500)).optional(),
+    /** metrics_hourly [730]. */
+    hourly_rollup_retention_days: retentionDays().optional(),
+    /** metrics_daily, fills_daily_stats, orders_daily_stats [forever]. */
+    daily_rollup_retention_days: retentionDays().optional(),
+    /** Export rows to files before they are removed [false]. */
+    archive_enabled: z.boolean().optional(),
+    /** Where archives are written [./.data/archive]. */
+    archive_directory: z.string().min(1).optional(),
+    /** csv.gz: gzip-compressed CSV [csv.gz]. */
+    archive_format: z.enum(['csv.gz']).optional(),
+    /** How often the scheduler wakes up to run what is due [300]. */
+    scheduler_interval_sec: positiveInt().max(86_400).optional(),
+    /** Random extra delay (0..jitter) before each wake-up [30]. */
+    scheduler_jitter_sec: z.number().int().min(0).max(86_400).optional(),
+    /** How often the retention pass runs [24]. */
+    retention_interval_hours: z.number().positive().max(8_760).optional(),
+    /** How often the library refreshes rollups where no TimescaleDB job does [30]. */
+    rollup_refresh_interval_minutes: z.number().positive().max(10_080).optional(),
+    /** Rows per DELETE batch where rows are deleted, not chunks dropped [10000]. */
+    delete_batch_size: positiveInt().max(1_000_000).optional(),
   })
   .strict();
 

@@ -1,0 +1,21 @@
+// The tables whose rows age out, and what governs each: its retention key in
+// the configuration, and whether TimescaleDB may have made it a hypertable.
+
+export const MANAGED_TABLES = ['metric_points', 'events', 'fills', 'positions', 'candles', 'orders'] as const;
+export type ManagedTable = (typeof MANAGED_TABLES)[number];
+
+/** The five time-series tables the hypertables migration converts where TimescaleDB exists. */
+export const HYPERTABLES: readonly ManagedTable[] = ['metric_points', 'events', 'fills', 'positions', 'candles'];
+
+/** Every managed table (and every rollup source) is partitioned by this column. */
+export const TIME_COLUMN = 'time';
+
+/** Orders still working on the venue are never removed, however old. */
+export const ACTIVE_ORDER_STATUSES = ['new', 'open', 'partially_filled'] as const;
+
+/** Restore order: referenced tables before the tables that reference them. */
+export const RESTORE_ORDER: readonly string[] = ['metric_series', 'orders', 'metric_points', 'events', 'fills', 'positions', 'candles'];
+
+export function isManagedTable(name: string): name is ManagedTable {
+  return (MANAGED_TABLES as readonly string[]).includes(name);
+}
