@@ -64,11 +64,23 @@ describe('resolveRetentionPolicies', () => {
 
   it('accepts metric names with quotes, dots and SQL and keeps them verbatim', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 60 }).filter((s) => s.trim() === s && s.length > 0), fc.integer({ min: 1, max: 36_500 }), (name, days) => {
+      fc.property(fc.string({ minLength: 1, maxLength: 60 }).filter((s) => s.trim() === s && s.length > 0 && s !== '__proto__'), fc.integer({ min: 1, max: 36_500 }), (name, days) => {
         const policies = resolveRetentionPolicies(configured(), { metric_overrides: { [name]: days } });
         return policies.metricOverrides.some((o) => o.metricName === name && o.days === days);
       }),
     );
+  });
+
+  it('rejects __proto__ as a metric name instead of dropping it silently', () => {
+    const error = (() => {
+      try {
+        resolveRetentionPolicies(configured(), { metric_overrides: JSON.parse('{"__proto__": 7}') });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain('reserved name');
   });
 
   it('maps every valid retention to days, and "forever" to null', () => {

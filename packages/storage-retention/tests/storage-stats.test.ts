@@ -2,6 +2,7 @@
 // with what was inserted.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { listRollups } from '@ag/storage-core';
 import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
 import { RetentionManager, type TableStorageStats } from '../src/index.js';
 import { buildLifecycleData, DAY_MS, insertLifecycleData, testNow, type LifecycleData } from './fixtures/lifecycle-data.js';
@@ -23,9 +24,11 @@ describeEachEngine('getStorageStats', ({ engine, adminUrl }) => {
   });
   afterAll(async () => storage?.close());
 
-  it('covers the series table, every managed table and every rollup', () => {
+  it('covers the series table, every managed table and every rollup', async () => {
+    const rollups = (await listRollups(storage.engine)).map((r) => r.viewName);
+    expect(rollups).toEqual(expect.arrayContaining(['fills_daily_stats', 'metrics_daily', 'metrics_hourly', 'orders_daily_stats']));
     expect(stats.map((s) => s.table).sort()).toEqual(
-      ['candles', 'events', 'fills', 'fills_daily_stats', 'metric_points', 'metric_series', 'metrics_daily', 'metrics_hourly', 'orders', 'orders_daily_stats', 'positions'].sort(),
+      ['candles', 'events', 'fills', 'metric_points', 'metric_series', 'orders', 'positions', ...rollups].sort(),
     );
   });
 

@@ -55,6 +55,18 @@ const metricName = z
   .refine((name) => name.trim() === name, 'must not start or end with spaces');
 
 /**
+ * A map keyed by metric name. zod drops a `__proto__` key without a word (it
+ * cannot be held as data); refuse it instead, so no override vanishes silently.
+ */
+const metricNameMap = <T extends z.ZodType>(value: T) =>
+  z.preprocess((input, context) => {
+    if (input && typeof input === 'object' && Object.prototype.hasOwnProperty.call(input, '__proto__')) {
+      context.addIssue({ code: 'custom', message: '"__proto__" is a reserved name', input });
+    }
+    return input;
+  }, z.record(metricName, value));
+
+/**
  * Data lifecycle (@ag/storage-retention). The three original keys have
  * defaults here; the later keys are optional and their defaults are applied
  * by the retention package (shown in brackets), so that a config dump shows
@@ -74,7 +86,7 @@ export const retentionConfigSchema = z
     /** candles [forever]. */
     candles_retention_days: retentionDays().optional(),
     /** Per metric name, in days, instead of metrics_retention_days: { "polymarket.rtds.lag_ms": 7 } [none]. */
-    metric_overrides: z.record(metricName, positiveInt().max(36_500)).optional(),
+    metric_overrides: metricNameMap(positiveInt().max(36_500)).optional(),
     /** metrics_hourly [730]. */
     hourly_rollup_retention_days: retentionDays().optional(),
     /** metrics_daily, fills_daily_stats, orders_daily_stats [forever]. */
