@@ -39,7 +39,7 @@ export const MAX_EVENTS_PER_BATCH = 100_000;
 
 const INSERT_EVENTS = `
 INSERT INTO events (time, kind, severity, source, message, payload)
-SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::event_severity[], $4::text[], $5::text[], $6::jsonb[])
+SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[]::event_severity[], $4::text[], $5::text[], $6::jsonb[])
 RETURNING id, time, kind, severity, source, message, payload`;
 
 const SELECT_EVENTS = `
