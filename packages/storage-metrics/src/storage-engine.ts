@@ -96,7 +96,7 @@ export class StorageEngine {
   // ---------------------------------------------------------------- writes
 
   /** Stores one point now. */
-  insertMetric(point: MetricPointInput): Promise<WriteResult> {
+  async insertMetric(point: MetricPointInput): Promise<WriteResult> {
     this.assertOpen();
     return this.writeNormalized([normalizePoint(point, this.limits, 'point', Date.now())]);
   }
@@ -153,7 +153,7 @@ export class StorageEngine {
   // ----------------------------------------------------------------- reads
 
   /** Points of one or more metrics in [start, end), at most `limit` (default and cap: query.max_results). */
-  queryMetrics(query: MetricQuery): Promise<MetricQueryResult> {
+  async queryMetrics(query: MetricQuery): Promise<MetricQueryResult> {
     this.assertOpen();
     const q = parseMetricQuery(query, this.config.query.max_results);
     return this.cache.get('points', q, async () => {
@@ -188,7 +188,7 @@ export class StorageEngine {
   }
 
   /** Bucketed aggregations; see AggregateQuery. */
-  queryAggregated(query: AggregateQuery): Promise<AggregatedResult> {
+  async queryAggregated(query: AggregateQuery): Promise<AggregatedResult> {
     this.assertOpen();
     const q = parseAggregateQuery(query);
     return this.cache.get('aggregate', q, async () => {
@@ -199,7 +199,7 @@ export class StorageEngine {
   }
 
   /** The newest point of every matching series (all series when no filter is given). */
-  queryLatest(query: LatestQuery = {}): Promise<LatestResult> {
+  async queryLatest(query: LatestQuery = {}): Promise<LatestResult> {
     this.assertOpen();
     const q = parseSeriesQuery(query);
     return this.cache.get('latest', q, async () => {
@@ -211,13 +211,13 @@ export class StorageEngine {
   }
 
   /** Every metric name that has a series. */
-  listMetricNames(): Promise<string[]> {
+  async listMetricNames(): Promise<string[]> {
     this.assertOpen();
     return this.cache.get('names', null, () => listMetricNames(this.storage.engine));
   }
 
   /** The series matching a name and/or labels (all of them by default), at most query.max_results. */
-  listSeries(query: SeriesQuery = {}): Promise<SeriesList> {
+  async listSeries(query: SeriesQuery = {}): Promise<SeriesList> {
     this.assertOpen();
     const q = parseSeriesQuery(query);
     return this.cache.get('series', q, async () => {
