@@ -93,6 +93,16 @@ describeEachEngine('ingest', ({ engine, adminUrl }) => {
     expect(read.map((p) => p.value)).toEqual([1]);
   });
 
+  it('handles repeats and re-sends the same way for batches large enough to go through COPY', async () => {
+    const first = Array.from({ length: 1000 }, (_, i) => ({ name: 'copy.path', value: i, timestamp: T0 + i * 1000 }));
+    const withRepeats = [...first, ...first.slice(0, 300).map((p) => ({ ...p, value: -1 }))];
+    expect(await metrics.insertMetricsBatch(withRepeats)).toEqual({ inserted: 1000, duplicates: 300 });
+    const overlapping = Array.from({ length: 1000 }, (_, i) => ({ name: 'copy.path', value: -2, timestamp: T0 + (i + 600) * 1000 }));
+    expect(await metrics.insertMetricsBatch(overlapping)).toEqual({ inserted: 600, duplicates: 400 });
+    const read = await metrics.queryMetrics({ name: 'copy.path', start: T0, end: T0 + 2 * HOUR });
+    expect(read.map((p) => p.value)).toEqual([...first.map((p) => p.value), ...Array(600).fill(-2)]);
+  });
+
   it('treats label sets with the same pairs in another key order as one series', async () => {
     await metrics.insertMetricsBatch([
       { name: 'order', value: 1, timestamp: T0, labels: { x: '1', y: '2' } },
