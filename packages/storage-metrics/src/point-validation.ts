@@ -61,7 +61,45 @@ export function canonicalLabels(labels: unknown, limits: MetricLimits, field: st
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels) || labels instanceof Date) {
     throw new ValidationError(field, labels, 'must be an object of string values');
   }
+  return labelsEntry(labels as Record<string, unknown>, limits, field).json;
+}
+
+/**
+ * Bots usually send the same labels object with every point of a series, so
+ * the validated form is remembered per object (weakly) together with the
+ * entries it was computed from; a remembered form is used only while the
+ * object still holds exactly those entries, so mutating a labels object
+ * between calls is safe.
+ */
+interface LabelsEntry {
+  limits: MetricLimits;
+  keys: string[];
+  values: unknown[];
+  json: string;
+  seriesKeys: Map<string, string>;
+}
+const LABELS_SEEN = new WeakMap<object, LabelsEntry>();
+
+function labelsEntry(labels: Record<string, unknown>, limits: MetricLimits, field: string): LabelsEntry {
   const keys = Object.keys(labels);
+  const seen = LABELS_SEEN.get(labels);
+  if (seen && seen.limits === limits && seen.keys.length === keys.length) {
+    let same = true;
+    for (let i = 0; i < keys.length && same; i += 1) same = seen.keys[i] === keys[i] && seen.values[i] === labels[keys[i] as string];
+    if (same) return seen;
+  }
+  const entry: LabelsEntry = {
+    limits,
+    keys,
+    values: keys.map((k) => labels[k]),
+    json: validateLabels(labels, [...keys], limits, field),
+    seriesKeys: new Map(),
+  };
+  LABELS_SEEN.set(labels, entry);
+  return entry;
+}
+
+function validateLabels(labels: Record<string, unknown>, keys: string[], limits: MetricLimits, field: string): string {
   if (keys.length === 0) return '{}';
   if (keys.length > limits.maxLabelCount) {
     throw new ValidationError(field, labels, `has ${keys.length} labels; at most ${limits.maxLabelCount} are allowed`);
@@ -69,7 +107,7 @@ export function canonicalLabels(labels: unknown, limits: MetricLimits, field: st
   keys.sort();
   const sorted: Record<string, string> = {};
   for (const key of keys) {
-    const value = (labels as Record<string, unknown>)[key];
+    const value = labels[key];
     if (key.length > limits.maxLabelNameLength) {
       throw new ValidationError(`${field}.${key.slice(0, 40)}`, key, `label name must be at most ${limits.maxLabelNameLength} characters`);
     }
@@ -118,8 +156,17 @@ export function normalizePoint(point: unknown, limits: MetricLimits, field: stri
   if (typeof value !== 'number') throw new ValidationError(`${field}.value`, value, 'must be a number');
   if (!Number.isFinite(value)) throw new ValidationError(`${field}.value`, value, 'must be a finite number');
   const timeMs = timestampMs(timestamp, `${field}.timestamp`, now);
-  const labelsJson = canonicalLabels(labels, limits, `${field}.labels`);
-  return { name, labelsJson, seriesKey: `${name}\u0000${labelsJson}`, timeMs, value };
+  if (labels === undefined) return { name, labelsJson: '{}', seriesKey: `${name}\u0000{}`, timeMs, value };
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels) || labels instanceof Date) {
+    throw new ValidationError(`${field}.labels`, labels, 'must be an object of string values');
+  }
+  const entry = labelsEntry(labels as Record<string, unknown>, limits, `${field}.labels`);
+  let seriesKey = entry.seriesKeys.get(name);
+  if (seriesKey === undefined) {
+    seriesKey = `${name}\u0000${entry.json}`;
+    if (entry.seriesKeys.size < 64) entry.seriesKeys.set(name, seriesKey);
+  }
+  return { name, labelsJson: entry.json, seriesKey, timeMs, value };
 }
 
 /** Validates a whole batch: every point or a ValidationError, never part of it. */

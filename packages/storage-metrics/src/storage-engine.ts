@@ -25,7 +25,7 @@ import {
 } from './query/query-options.js';
 import { readPointPage, type PointPage } from './query/range-query.js';
 import { RollupRouter } from './query/rollup-routing.js';
-import { findSeries, listMetricNames, SeriesDirectory, type SeriesInfo } from './query/series-lookup.js';
+import { findSeries, listMetricNames, type SeriesInfo } from './query/series-lookup.js';
 
 export interface StorageEngineOptions {
   /** Overrides of storage.config.ingestion for this engine (validated the same way). */
@@ -53,7 +53,6 @@ export class StorageEngine {
   private readonly resolver: SeriesResolver;
   private readonly pipeline: IngestPipeline;
   private readonly router: RollupRouter;
-  private readonly directory: SeriesDirectory;
   private readonly cache: QueryCache;
   private readonly logger: Logger;
   private closed = false;
@@ -72,7 +71,6 @@ export class StorageEngine {
     this.limits = metricLimitsFromConfig(merged.ingestion);
     this.resolver = new SeriesResolver(storage.engine, merged.ingestion.series_cache_size);
     this.router = new RollupRouter(storage.engine, this.logger);
-    this.directory = new SeriesDirectory(storage.engine, merged.ingestion.series_cache_size);
     this.cache = new QueryCache(
       { enabled: merged.query.enable_cache, ttlSec: merged.query.cache_ttl_sec, maxEntries: merged.query.cache_max_entries },
       this.counters,
@@ -159,7 +157,9 @@ export class StorageEngine {
     this.assertOpen();
     const q = parseMetricQuery(query, this.config.query.max_results);
     return this.cache.get('points', q, async () => {
-      const page = await readPointPage(this.storage.engine, this.directory, q, q.limit + 1, undefined);
+      const series = await this.seriesMap(q.names, q.labels);
+      if (series.size === 0) return Object.assign([] as MetricPoint[], { truncated: false });
+      const page = await readPointPage(this.storage.engine, q, series, q.limit + 1, undefined);
       const truncated = page.points.length > q.limit;
       if (truncated) page.points.length = q.limit;
       return Object.assign(page.points, { truncated });
@@ -174,11 +174,13 @@ export class StorageEngine {
   async *streamMetrics(query: MetricQuery): AsyncIterable<MetricPoint> {
     this.assertOpen();
     const q = parseMetricQuery(query, Number.MAX_SAFE_INTEGER);
+    const series = await this.seriesMap(q.names, q.labels);
+    if (series.size === 0) return;
     let remaining = q.explicitLimit ? q.limit : Number.POSITIVE_INFINITY;
     let cursor: PointPage['cursor'];
     do {
       const pageSize = Math.min(this.config.query.stream_page_size, remaining);
-      const page = await readPointPage(this.storage.engine, this.directory, q, pageSize, cursor);
+      const page = await readPointPage(this.storage.engine, q, series, pageSize, cursor);
       for (const point of page.points) yield point;
       remaining -= page.points.length;
       cursor = page.cursor;
@@ -221,7 +223,6 @@ export class StorageEngine {
     const q = parseSeriesQuery(query);
     return this.cache.get('series', q, async () => {
       const series = await findSeries(this.storage.engine, q.names, q.labels);
-      this.directory.remember(series);
       const truncated = series.length > this.config.query.max_results;
       if (truncated) series.length = this.config.query.max_results;
       return Object.assign(series, { truncated });
@@ -251,6 +252,11 @@ export class StorageEngine {
     this.counters.written += result.inserted;
     this.counters.duplicates += result.duplicates;
     return result;
+  }
+
+  private async seriesMap(names: string[], labels: Record<string, string>): Promise<Map<number, SeriesInfo>> {
+    const series = await findSeries(this.storage.engine, names, labels);
+    return new Map(series.map((s) => [s.id, s]));
   }
 
   private assertOpen(): void {

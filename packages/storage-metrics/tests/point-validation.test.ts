@@ -75,6 +75,16 @@ describe('normalizePoint', () => {
     expect(error.field).toBe(field);
   });
 
+  it('sees changes to a labels object that was used before', () => {
+    const labels: Record<string, unknown> = { venue: 'a' };
+    expect(normalizePoint({ name: 'x', value: 1, labels } as never, limits, 'p', NOW).labelsJson).toBe('{"venue":"a"}');
+    labels.venue = 'b';
+    labels.market = 'm';
+    expect(normalizePoint({ name: 'x', value: 1, labels } as never, limits, 'p', NOW).seriesKey).toBe('x\u0000{"market":"m","venue":"b"}');
+    labels.venue = 7;
+    expect(() => normalizePoint({ name: 'x', value: 1, labels } as never, limits, 'p', NOW)).toThrow(ValidationError);
+  });
+
   it('names the offending value in the error', () => {
     const error = rejection(() => normalizePoint({ name: 'x', value: Number.NaN }, limits, 'p', NOW));
     expect(Number.isNaN(error.value)).toBe(true);

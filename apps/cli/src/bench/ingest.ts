@@ -64,6 +64,11 @@ async function runEngine(engine: BenchEngine, options: BenchOptions, report: (ro
         await storage.engine.copyFrom('COPY bench_copy_target (time, series_id, value) FROM STDIN', copyText(source, ids, from, Math.min(n.points, from + BATCH)));
       }
     });
+    await run('raw COPY into metric_points itself (its triggers and indexes)', n.points, async () => {
+      for (let from = 0; from < n.points; from += BATCH) {
+        await storage.engine.copyFrom('COPY metric_points (time, series_id, value) FROM STDIN', copyText(source, ids, from, Math.min(n.points, from + BATCH)));
+      }
+    });
     await run('raw unnest INSERT (same-shaped table)', n.points, async () => {
       for (let from = 0; from < n.points; from += BATCH) {
         const batch = pointsBetween(source, from, Math.min(n.points, from + BATCH));

@@ -51,6 +51,8 @@ SELECT id, time, kind, severity, source, message, payload
    AND ($5::text IS NULL OR source = $5::text)`;
 
 export class EventStore {
+  private querySchema: ReturnType<typeof eventQuerySchema> | undefined;
+
   constructor(private readonly storage: Storage) {}
 
   /** Stores one event and returns it as stored (with its id). */
@@ -71,23 +73,8 @@ export class EventStore {
 
   async queryEvents(query: EventQuery): Promise<EventQueryResult> {
     const maxResults = this.storage.config.query.max_results;
-    const time = z
-      .union([z.date(), z.number().int()])
-      .transform((t) => (t instanceof Date ? t.getTime() : t))
-      .refine((ms) => ms >= MIN_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS + 1, 'must be between 1970-01-01 and 9999-12-31 (UTC)');
-    const schema = z
-      .object({
-        start: time,
-        end: time,
-        kind: z.union([z.string().min(1).transform((k) => [k]), z.array(z.string().min(1)).min(1)]).optional(),
-        minSeverity: z.enum(EVENT_SEVERITIES).optional(),
-        source: z.string().min(1).optional(),
-        limit: z.number().int().positive().max(maxResults, `must be at most query.max_results (${maxResults})`).optional(),
-        order: z.enum(['asc', 'desc']).default('asc'),
-      })
-      .strict()
-      .refine((q) => q.start < q.end, { message: 'must be after start', path: ['end'] });
-    const q = parseInput(schema, query, 'query');
+    this.querySchema ??= eventQuerySchema(maxResults);
+    const q = parseInput(this.querySchema, query, 'query');
     const limit = q.limit ?? maxResults;
     const sql = `${SELECT_EVENTS}\n ORDER BY time ${q.order === 'asc' ? 'ASC' : 'DESC'}, id ${q.order === 'asc' ? 'ASC' : 'DESC'}\n LIMIT $6`;
     const rows = await this.storage.query<StoredEvent>(sql, [
@@ -115,6 +102,25 @@ export class EventStore {
     if (rows.length !== events.length) throw new StorageError(`stored ${rows.length} of ${events.length} events`);
     return rows.map(toStoredEvent);
   }
+}
+
+function eventQuerySchema(maxResults: number) {
+  const time = z
+    .union([z.date(), z.number().int()])
+    .transform((t) => (t instanceof Date ? t.getTime() : t))
+    .refine((ms) => ms >= MIN_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS + 1, 'must be between 1970-01-01 and 9999-12-31 (UTC)');
+  return z
+    .object({
+      start: time,
+      end: time,
+      kind: z.union([z.string().min(1).transform((k) => [k]), z.array(z.string().min(1)).min(1)]).optional(),
+      minSeverity: z.enum(EVENT_SEVERITIES).optional(),
+      source: z.string().min(1).optional(),
+      limit: z.number().int().positive().max(maxResults, `must be at most query.max_results (${maxResults})`).optional(),
+      order: z.enum(['asc', 'desc']).default('asc'),
+    })
+    .strict()
+    .refine((q) => q.start < q.end, { message: 'must be after start', path: ['end'] });
 }
 
 function toStoredEvent(row: StoredEvent): StoredEvent {

@@ -86,8 +86,8 @@ const rangeShape = { name: names, start: time, end: time, labels };
 const endAfterStart = (q: { start: number; end: number }) => q.start < q.end;
 const endAfterStartIssue = { message: 'must be after start', path: ['end'] };
 
-export function parseMetricQuery(input: unknown, maxResults: number, field = 'query'): NormalizedMetricQuery {
-  const schema = z
+function metricQuerySchema(maxResults: number) {
+  return z
     .object({
       ...rangeShape,
       limit: z.number().int().positive().max(maxResults, `must be at most query.max_results (${maxResults})`).optional(),
@@ -95,6 +95,14 @@ export function parseMetricQuery(input: unknown, maxResults: number, field = 'qu
     })
     .strict()
     .refine(endAfterStart, endAfterStartIssue);
+}
+
+/** Building a zod schema costs far more than using one: one per max_results value. */
+const metricQuerySchemas = new Map<number, ReturnType<typeof metricQuerySchema>>();
+
+export function parseMetricQuery(input: unknown, maxResults: number, field = 'query'): NormalizedMetricQuery {
+  let schema = metricQuerySchemas.get(maxResults);
+  if (!schema) metricQuerySchemas.set(maxResults, (schema = metricQuerySchema(maxResults)));
   const q = parseInput(schema, input, field);
   return {
     names: q.name,
@@ -107,18 +115,19 @@ export function parseMetricQuery(input: unknown, maxResults: number, field = 'qu
   };
 }
 
+const aggregateQuerySchema = z
+  .object({
+    ...rangeShape,
+    bucket: z.union([z.number(), z.string()]),
+    aggregations: z.array(z.enum(AGGREGATIONS)).min(1),
+    groupBy: z.union([labelName.transform((k) => [k]), z.array(labelName).max(16)]).default([]),
+    fill: z.enum(['none', 'null', 'previous']).default('none'),
+  })
+  .strict()
+  .refine(endAfterStart, endAfterStartIssue);
+
 export function parseAggregateQuery(input: unknown, field = 'query'): NormalizedAggregateQuery {
-  const schema = z
-    .object({
-      ...rangeShape,
-      bucket: z.union([z.number(), z.string()]),
-      aggregations: z.array(z.enum(AGGREGATIONS)).min(1),
-      groupBy: z.union([labelName.transform((k) => [k]), z.array(labelName).max(16)]).default([]),
-      fill: z.enum(['none', 'null', 'previous']).default('none'),
-    })
-    .strict()
-    .refine(endAfterStart, endAfterStartIssue);
-  const q = parseInput(schema, input, field);
+  const q = parseInput(aggregateQuerySchema, input, field);
   return {
     names: q.name,
     startMs: q.start,
@@ -131,8 +140,9 @@ export function parseAggregateQuery(input: unknown, field = 'query'): Normalized
   };
 }
 
+const seriesQuerySchema = z.object({ name: names.optional(), labels }).strict();
+
 export function parseSeriesQuery(input: unknown, field = 'query'): NormalizedSeriesQuery {
-  const schema = z.object({ name: names.optional(), labels }).strict();
-  const q = parseInput(schema, input ?? {}, field);
+  const q = parseInput(seriesQuerySchema, input ?? {}, field);
   return { names: q.name ?? null, labels: q.labels };
 }

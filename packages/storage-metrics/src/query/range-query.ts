@@ -1,14 +1,15 @@
 // Raw points of a time range: queryMetrics (one bounded read) and
 // streamMetrics (keyset pagination on (time, series_id), for ranges of any
-// size). One statement per page: the series filter is a subquery, and the
-// rows carry only series ids, described from the SeriesDirectory's cache.
+// size). The matching series are looked up first, so the planner sees the
+// actual series ids and reads each through the (series_id, time) primary key
+// (a subquery there led it to scan the whole time range of every series).
 // The cursor is the point's time in exact microseconds, so pages neither skip
 // nor repeat points even when times carry sub-millisecond parts.
 
 import type { Queryable } from '@ag/storage-core';
 import type { MetricPoint } from '../metric-point.js';
 import type { NormalizedMetricQuery } from './query-options.js';
-import { MATCHING_SERIES, type SeriesDirectory, type SeriesInfo } from './series-lookup.js';
+import type { SeriesInfo } from './series-lookup.js';
 
 interface PointRow {
   time: Date;
@@ -20,14 +21,13 @@ interface PointRow {
 const SELECT_POINTS = `
 SELECT time, series_id, value, (extract(epoch FROM time) * 1000000)::int8::text AS time_us
   FROM metric_points
- WHERE series_id IN (${MATCHING_SERIES})
-   AND time >= $3 AND time < $4`;
+ WHERE series_id = ANY($1::int[]) AND time >= $2 AND time < $3`;
 
-const AFTER_CURSOR = `AND (time, series_id) > (TIMESTAMPTZ 'epoch' + $6::int8 * INTERVAL '1 microsecond', $7::int)`;
-const BEFORE_CURSOR = `AND (time, series_id) < (TIMESTAMPTZ 'epoch' + $6::int8 * INTERVAL '1 microsecond', $7::int)`;
+const AFTER_CURSOR = `AND (time, series_id) > (TIMESTAMPTZ 'epoch' + $5::int8 * INTERVAL '1 microsecond', $6::int)`;
+const BEFORE_CURSOR = `AND (time, series_id) < (TIMESTAMPTZ 'epoch' + $5::int8 * INTERVAL '1 microsecond', $6::int)`;
 
-const ORDER_ASC = 'ORDER BY time ASC, series_id ASC LIMIT $5';
-const ORDER_DESC = 'ORDER BY time DESC, series_id DESC LIMIT $5';
+const ORDER_ASC = 'ORDER BY time ASC, series_id ASC LIMIT $4';
+const ORDER_DESC = 'ORDER BY time DESC, series_id DESC LIMIT $4';
 
 export interface PointPage {
   points: MetricPoint[];
@@ -38,17 +38,16 @@ export interface PointPage {
 /** One page of points; at most `limit`, after `cursor` in the query's order. */
 export async function readPointPage(
   db: Queryable,
-  directory: SeriesDirectory,
   query: NormalizedMetricQuery,
+  series: Map<number, SeriesInfo>,
   limit: number,
   cursor: PointPage['cursor'],
 ): Promise<PointPage> {
   const asc = query.order === 'asc';
   const sql = [SELECT_POINTS, cursor ? (asc ? AFTER_CURSOR : BEFORE_CURSOR) : '', asc ? ORDER_ASC : ORDER_DESC].join('\n');
-  const params: unknown[] = [query.names, JSON.stringify(query.labels), new Date(query.startMs), new Date(query.endMs), limit];
+  const params: unknown[] = [[...series.keys()], new Date(query.startMs), new Date(query.endMs), limit];
   if (cursor) params.push(cursor.timeUs, cursor.seriesId);
   const { rows } = await db.query<PointRow>(sql, params);
-  const series = await directory.describe(rows.map((r) => r.series_id));
   const points = rows.map((row) => toPoint(row, series));
   const last = rows[rows.length - 1];
   return {
