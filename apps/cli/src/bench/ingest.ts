@@ -53,8 +53,9 @@ async function runEngine(engine: BenchEngine, options: BenchOptions, report: (ro
     const rows: BenchRow[] = [];
     const run = async (name: string, points: number, fn: () => Promise<unknown>, notes: Record<string, number | string> = {}) => {
       await storage.execute('TRUNCATE metric_points');
+      const rssBeforeMb = Math.round(process.memoryUsage.rss() / 1048576);
       const { seconds, peakRssMb } = await measureRun(fn);
-      const row: BenchRow = { engine, case: name, perSecond: points / seconds, unit: 'points', peakRssMb, notes: { points, ...notes } };
+      const row: BenchRow = { engine, case: name, perSecond: points / seconds, unit: 'points', peakRssMb, notes: { points, rssGrowthMb: peakRssMb - rssBeforeMb, ...notes } };
       rows.push(row);
       return row;
     };
