@@ -232,8 +232,9 @@ describeEachEngine('aggregates', ({ engine, adminUrl }) => {
     });
 
     it('falls back to the raw points after late data, and reads the rollup again once refreshed', async () => {
-      const late = { name: 'agg.price', value: 1_000_000, timestamp: T0 + 3 * HOUR + 1, labels: { venue: 'x' } };
-      await metrics.insertMetric(late);
+      // 300 points: large enough to be written with COPY.
+      const late = Array.from({ length: 300 }, (_, i) => ({ name: 'agg.price', value: 1_000_000 - i, timestamp: T0 + 3 * HOUR + 1 + i * 10, labels: { venue: 'x' } }));
+      expect(await metrics.insertMetricsBatch(late)).toEqual({ inserted: 300, duplicates: 0 });
       const q: AggregateQuery = { name: 'agg.price', start: T0, end: T0 + DAY, bucket: '1h', aggregations: ['count', 'max', 'p50'], groupBy: 'venue' };
       const stale = await compare(q, 'raw');
       expect(stale.find((r) => r.labels.venue === 'x' && r.bucket.getTime() === T0 + 3 * HOUR)?.max).toBe(1_000_000);
