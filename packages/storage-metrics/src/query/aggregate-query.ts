@@ -46,8 +46,8 @@ export async function runAggregateQuery(
     const sql = !route
       ? rawAggregateSql(query.aggregations)
       : route.mode === 'rows'
-        ? rollupRowsSql(route.view, query.aggregations)
-        : rollupCombinedSql(route.view, query.aggregations);
+        ? rollupRowsSql(route.relation, query.aggregations)
+        : rollupCombinedSql(route.relation, query.aggregations);
     const params = [seriesIds, groupIds, new Date(query.startMs), query.bucketMs, new Date(query.endMs), maxResults + 1];
     rows = (await db.query<AggregateRow>(sql, params)).rows;
   }

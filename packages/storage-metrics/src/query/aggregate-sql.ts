@@ -58,11 +58,12 @@ SELECT g.group_id, ${BUCKET.replace('%TIME%', 'p.time')} AS bucket,
 }
 
 /** One rollup row is one result row: every aggregation is read as stored. */
-export function rollupRowsSql(view: 'metrics_hourly' | 'metrics_daily', aggregations: Aggregation[]): string {
+/** `relation` is quoted SQL naming a rollup (or its materialized hypertable), never user input. */
+export function rollupRowsSql(relation: string, aggregations: Aggregation[]): string {
   const columns = aggregations.map((a) => `r.${a}`).join(', ');
   return `
 SELECT g.group_id, r.bucket, ${columns}
-  FROM ${view} r
+  FROM ${relation} r
   ${GROUPS.replace('%ALIAS%', 'r')}
  WHERE r.series_id = ANY($1::int[]) AND r.bucket >= $3 AND r.bucket < $5 AND $4::int8 > 0
  ORDER BY 1, 2
@@ -70,12 +71,12 @@ SELECT g.group_id, r.bucket, ${columns}
 }
 
 /** Rollup rows combined into wider buckets and/or across the series of a group. */
-export function rollupCombinedSql(view: 'metrics_hourly' | 'metrics_daily', aggregations: Aggregation[]): string {
+export function rollupCombinedSql(relation: string, aggregations: Aggregation[]): string {
   const columns = aggregations.map((a) => `${COMBINED[a] as string} AS ${a}`).join(',\n       ');
   return `
 SELECT g.group_id, ${BUCKET.replace('%TIME%', 'r.bucket')} AS bucket,
        ${columns}
-  FROM ${view} r
+  FROM ${relation} r
   ${GROUPS.replace('%ALIAS%', 'r')}
  WHERE r.series_id = ANY($1::int[]) AND r.bucket >= $3 AND r.bucket < $5
  GROUP BY 1, 2
