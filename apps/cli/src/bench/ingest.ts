@@ -65,6 +65,21 @@ async function runEngine(engine: BenchEngine, options: BenchOptions, report: (ro
         await storage.engine.copyFrom('COPY bench_copy_target (time, series_id, value) FROM STDIN', copyText(source, ids, from, Math.min(n.points, from + BATCH)));
       }
     });
+    let parallelCopy: BenchRow | undefined;
+    if (engine === 'postgres') {
+      // The pipeline writes with two connections; this is the same ceiling for raw COPY.
+      await storage.execute('TRUNCATE bench_copy_target');
+      parallelCopy = await run('raw COPY, 2 streams in parallel (same-shaped table)', n.points, async () => {
+        let next = 0;
+        const stream = async () => {
+          for (let from = next; from < n.points; from = next) {
+            next += BATCH;
+            await storage.engine.copyFrom('COPY bench_copy_target (time, series_id, value) FROM STDIN', copyText(source, ids, from, Math.min(n.points, from + BATCH)));
+          }
+        };
+        await Promise.all([stream(), stream()]);
+      });
+    }
     await run('raw COPY into metric_points itself (its triggers and indexes)', n.points, async () => {
       for (let from = 0; from < n.points; from += BATCH) {
         await storage.engine.copyFrom('COPY metric_points (time, series_id, value) FROM STDIN', copyText(source, ids, from, Math.min(n.points, from + BATCH)));
@@ -90,6 +105,7 @@ async function runEngine(engine: BenchEngine, options: BenchOptions, report: (ro
     const ratios = (row: BenchRow) => ({
       vsRawCopy: (row.perSecond ?? 0) / (copy.perSecond ?? 1),
       vsCreateMany: (row.perSecond ?? 0) / (createMany.perSecond ?? 1),
+      ...(parallelCopy ? { vsRawCopy2Streams: (row.perSecond ?? 0) / (parallelCopy.perSecond ?? 1) } : {}),
     });
 
     const batched = await run('insertMetricsBatch (10k batches)', n.points, async () => {
