@@ -37,30 +37,29 @@ const CANDIDATES: Array<{ view: RollupView; widthMs: number }> = [
   { view: 'metrics_hourly', widthMs: 3_600_000 },
 ];
 
-const CONTINUOUS_AGGREGATE_COMPLETE = `
-WITH ca AS (
-  SELECT c.mat_hypertable_id, c.raw_hypertable_id,
-         coalesce(w.watermark, (-9223372036854775807)::int8) AS watermark
-    FROM _timescaledb_catalog.continuous_agg c
-    LEFT JOIN _timescaledb_catalog.continuous_aggs_watermark w ON w.mat_hypertable_id = c.mat_hypertable_id
-   WHERE c.user_view_schema = 'public' AND c.user_view_name = $1
-), span AS (
-  SELECT ca.*, $2::int8 * 1000 AS low, least($3::int8 * 1000, ca.watermark) AS high FROM ca
-)
-SELECT count(*) = 1 AS found,
-       bool_and(span.high >= $3::int8 * 1000) AS below_watermark,
-       min(h.schema_name) AS schema_name, min(h.table_name) AS table_name,
-       coalesce(bool_and(
-         NOT EXISTS (SELECT 1 FROM _timescaledb_catalog.continuous_aggs_materialization_invalidation_log l
-                      WHERE l.materialization_id = span.mat_hypertable_id
-                        AND l.lowest_modified_value < span.high AND l.greatest_modified_value >= span.low)
-         AND
-         NOT EXISTS (SELECT 1 FROM _timescaledb_catalog.continuous_aggs_hypertable_invalidation_log l
-                      WHERE l.hypertable_id = span.raw_hypertable_id
-                        AND l.lowest_modified_value < span.high AND l.greatest_modified_value >= span.low)
-       ), false) AS complete
-  FROM span
-  JOIN _timescaledb_catalog.hypertable h ON h.id = span.mat_hypertable_id`;
+/** Where a continuous aggregate lives in TimescaleDB's catalog (fixed for its lifetime). */
+const CONTINUOUS_AGGREGATE_IDS = `
+SELECT c.mat_hypertable_id, c.raw_hypertable_id, h.schema_name, h.table_name
+  FROM _timescaledb_catalog.continuous_agg c
+  JOIN _timescaledb_catalog.hypertable h ON h.id = c.mat_hypertable_id
+ WHERE c.user_view_schema = 'public' AND c.user_view_name = $1`;
+
+/**
+ * $1 materialization hypertable, $2 raw hypertable, $3/$4 range in epoch ms.
+ * Catalog times are epoch microseconds, invalidation ranges inclusive.
+ */
+const CONTINUOUS_AGGREGATE_STATE = `
+SELECT w.watermark >= $4::int8 * 1000 AS below_watermark,
+       NOT EXISTS (SELECT 1 FROM _timescaledb_catalog.continuous_aggs_materialization_invalidation_log l
+                    WHERE l.materialization_id = $1
+                      AND l.lowest_modified_value < least($4::int8 * 1000, w.watermark)
+                      AND l.greatest_modified_value >= $3::int8 * 1000)
+   AND NOT EXISTS (SELECT 1 FROM _timescaledb_catalog.continuous_aggs_hypertable_invalidation_log l
+                    WHERE l.hypertable_id = $2
+                      AND l.lowest_modified_value < least($4::int8 * 1000, w.watermark)
+                      AND l.greatest_modified_value >= $3::int8 * 1000) AS complete
+  FROM (SELECT coalesce((SELECT watermark FROM _timescaledb_catalog.continuous_aggs_watermark WHERE mat_hypertable_id = $1),
+                        (-9223372036854775807)::int8) AS watermark) AS w`;
 
 const ROLLUP_TABLE_COMPLETE = `
 SELECT count(*) AS complete_buckets
@@ -69,12 +68,11 @@ SELECT count(*) AS complete_buckets
  WHERE f.view_name = $1 AND f.bucket >= $2 AND f.bucket < $3
    AND (c.changed_by IS NULL OR pg_visible_in_snapshot(c.changed_by, f.snapshot))`;
 
-interface ContinuousAggregateState {
-  found: boolean;
-  complete: boolean;
-  below_watermark: boolean | null;
-  schema_name: string | null;
-  table_name: string | null;
+interface ContinuousAggregateIds {
+  mat_hypertable_id: number;
+  raw_hypertable_id: number;
+  schema_name: string;
+  table_name: string;
 }
 
 function quoteIdent(name: string): string {
@@ -83,6 +81,7 @@ function quoteIdent(name: string): string {
 
 export class RollupRouter {
   private kinds: Promise<Map<string, RollupKind>> | undefined;
+  private readonly caggIds = new Map<string, Promise<ContinuousAggregateIds | undefined>>();
 
   constructor(
     private readonly db: Queryable,
@@ -109,12 +108,17 @@ export class RollupRouter {
     try {
       const kind = (await this.rollupKinds()).get(view);
       if (kind === 'continuous_aggregate') {
-        const { rows } = await this.db.query<ContinuousAggregateState>(CONTINUOUS_AGGREGATE_COMPLETE, [view, startMs, endMs]);
+        const ids = await this.continuousAggregateIds(view);
+        if (!ids) return undefined;
+        const { rows } = await this.db.query<{ below_watermark: boolean; complete: boolean }>(CONTINUOUS_AGGREGATE_STATE, [
+          ids.mat_hypertable_id,
+          ids.raw_hypertable_id,
+          startMs,
+          endMs,
+        ]);
         const state = rows[0];
-        if (!state?.found || !state.complete) return undefined;
-        return state.below_watermark && state.schema_name && state.table_name
-          ? `${quoteIdent(state.schema_name)}.${quoteIdent(state.table_name)}`
-          : quoteIdent(view);
+        if (!state?.complete) return undefined;
+        return state.below_watermark ? `${quoteIdent(ids.schema_name)}.${quoteIdent(ids.table_name)}` : quoteIdent(view);
       }
       if (kind === 'table') {
         const { rows } = await this.db.query<{ complete_buckets: number }>(ROLLUP_TABLE_COMPLETE, [view, new Date(startMs), new Date(endMs)]);
@@ -122,9 +126,19 @@ export class RollupRouter {
       }
       return undefined;
     } catch (error) {
+      this.caggIds.delete(view);
       this.logger.debug({ err: error, view }, 'rollup completeness unknown; reading raw points');
       return undefined;
     }
+  }
+
+  private continuousAggregateIds(view: RollupView): Promise<ContinuousAggregateIds | undefined> {
+    let ids = this.caggIds.get(view);
+    if (!ids) {
+      ids = this.db.query<ContinuousAggregateIds>(CONTINUOUS_AGGREGATE_IDS, [view]).then(({ rows }) => rows[0]);
+      this.caggIds.set(view, ids);
+    }
+    return ids;
   }
 
   private rollupKinds(): Promise<Map<string, RollupKind>> {
