@@ -198,15 +198,15 @@ export class StorageEngine {
     });
   }
 
-  /** The newest point of every matching series (all series when no filter is given); at most query.max_results series are read. */
+  /** The newest point of every matching series with points (all series when no filter is given), at most query.max_results. */
   async queryLatest(query: LatestQuery = {}): Promise<LatestResult> {
     this.assertOpen();
     const q = parseSeriesQuery(query);
     return this.cache.get('latest', q, async () => {
       const max = this.config.query.max_results;
-      const series = await findSeries(this.storage.engine, q.names, q.labels);
-      const truncated = series.length > max;
-      const points = await readLatestPoints(this.storage.engine, truncated ? series.slice(0, max) : series);
+      const points = await readLatestPoints(this.storage.engine, q.names, q.labels, max + 1);
+      const truncated = points.length > max;
+      if (truncated) points.length = max;
       return Object.assign(points, { truncated });
     });
   }
