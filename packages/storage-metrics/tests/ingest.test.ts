@@ -60,6 +60,24 @@ describeEachEngine('ingest', ({ engine, adminUrl }) => {
     });
   });
 
+  it('reads back exact values and times from a batch large enough to go through COPY', async () => {
+    const special = [0, -0, 5e-324, -1.7976931348623157e308, Math.PI, 0.1 + 0.2, 2 ** 53 + 2, -123.456e-7];
+    const points = Array.from({ length: 400 }, (_, i) => ({
+      name: 'copy.exact',
+      value: special[i % special.length] as number,
+      timestamp: T0 + i * 999 + 1,
+      labels: i % 2 ? TRICKY_LABELS : { plain: 'yes' },
+    }));
+    expect(await metrics.insertMetricsBatch(points)).toEqual({ inserted: 400, duplicates: 0 });
+    const read = await metrics.queryMetrics({ name: 'copy.exact', start: T0, end: T0 + HOUR });
+    expect(read).toHaveLength(400);
+    read.forEach((point, i) => {
+      expect(Object.is(point.value, points[i]?.value)).toBe(true);
+      expect(point.timestamp.getTime()).toBe(points[i]?.timestamp);
+      expect(point.labels).toEqual(points[i]?.labels);
+    });
+  });
+
   it('stores one point with insertMetric', async () => {
     expect(await metrics.insertMetric({ name: 'single', value: 42, timestamp: T0, labels: { a: 'b' } })).toEqual({ inserted: 1, duplicates: 0 });
     const [point] = await metrics.queryMetrics({ name: 'single', start: T0, end: T0 + 1 });
