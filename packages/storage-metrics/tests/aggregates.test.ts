@@ -242,6 +242,14 @@ describeEachEngine('aggregates', ({ engine, adminUrl }) => {
       expect(routed.reduce((n, r) => n + (r.count ?? 0), 0)).toBe(400);
     });
 
+    it('falls back to the raw points after stored points change, and reads the rollup again once refreshed', async () => {
+      await storage.execute(`UPDATE metric_points SET value = value + 1000 WHERE time >= $1 AND time < $2`, [new Date(T0 + 30 * HOUR), new Date(T0 + 31 * HOUR)]);
+      const q: AggregateQuery = { name: 'agg.price', start: T0 + DAY, end: T0 + 2 * DAY, bucket: '1h', aggregations: ['count', 'sum', 'max'], groupBy: 'venue' };
+      await compare(q, 'raw');
+      await refreshAllRollups(storage.engine, { sourceTable: 'metric_points', start: new Date(T0 + DAY), end: new Date(T0 + 2 * DAY) });
+      await compare(q, 'metrics_hourly');
+    });
+
     it('falls back to the raw points after late data, and reads the rollup again once refreshed', async () => {
       // 300 points: large enough to be written with COPY.
       const late = Array.from({ length: 300 }, (_, i) => ({ name: 'agg.price', value: 1_000_000 - i, timestamp: T0 + 3 * HOUR + 1 + i * 10, labels: { venue: 'x' } }));
