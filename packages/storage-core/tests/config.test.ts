@@ -30,7 +30,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ env: {} });
     expect(config.ingestion).toMatchObject({ batch_size: 1000, flush_interval_ms: 100, max_buffer_size: 10000 });
     expect(config.retention).toEqual({ metrics_retention_days: 90, execution_retention_days: 365, compression_after_days: 7 });
-    expect(config.query).toEqual({ max_results: 10000, cache_ttl_sec: 60, enable_cache: false });
+    expect(config.query).toMatchObject({ max_results: 10000, cache_ttl_sec: 60, enable_cache: false });
     expect(config.database).toMatchObject({ port: 5432, max_connections: 10, connection_timeout_sec: 10 });
     expect(config.database.url).toBeUndefined();
   });
@@ -62,7 +62,7 @@ query:
     expect(config.database).toMatchObject({ host: 'db.internal', port: 6543, database: 'trading', user: 'bot', password: 'hunter2', max_connections: 20 });
     expect(config.ingestion).toMatchObject({ batch_size: 5000, flush_interval_ms: 250, max_buffer_size: 50000 });
     expect(config.retention.metrics_retention_days).toBe(30);
-    expect(config.query).toEqual({ max_results: 500, cache_ttl_sec: 5, enable_cache: true });
+    expect(config.query).toMatchObject({ max_results: 500, cache_ttl_sec: 5, enable_cache: true });
   });
 
   it('resolves ${VAR} and ${VAR:-default} references so no password sits in the file', () => {

@@ -37,6 +37,18 @@ export const ingestionConfigSchema = z
     backpressure_timeout_ms: z.number().int().min(0).default(5000),
     retry_initial_delay_ms: positiveInt().default(50),
     retry_max_delay_ms: positiveInt().default(10_000),
+    /** Batches the buffered pipeline writes at once (the embedded engine always uses 1). */
+    writer_concurrency: positiveInt().max(64).default(2),
+    /** Largest batch insertMetricsBatch accepts; more is a ValidationError. */
+    max_batch_points: positiveInt().max(100_000_000).default(1_000_000),
+    /** Series ids kept in the in-process cache (LRU). */
+    series_cache_size: positiveInt().max(100_000_000).default(100_000),
+    max_metric_name_length: positiveInt().max(1024).default(200),
+    max_label_count: z.number().int().min(0).max(256).default(32),
+    max_label_name_length: positiveInt().max(1024).default(128),
+    max_label_value_length: positiveInt().max(2048).default(1024),
+    /** A series' labels as JSON, in bytes; bounded by PostgreSQL's btree row limit (2704 bytes with the name). */
+    max_labels_size_bytes: positiveInt().max(2400).default(2048),
   })
   .strict()
   .refine((c) => c.max_buffer_size >= c.batch_size, {
@@ -115,6 +127,12 @@ export const queryConfigSchema = z
     max_results: positiveInt().max(10_000_000).default(10000),
     cache_ttl_sec: z.number().min(0).default(60),
     enable_cache: z.boolean().default(false),
+    /** Result sets kept by the query cache (LRU, each for cache_ttl_sec). */
+    cache_max_entries: positiveInt().max(1_000_000).default(1000),
+    /** Rows per round trip of streamMetrics. */
+    stream_page_size: positiveInt().max(1_000_000).default(5000),
+    /** Let queryAggregated read metrics_hourly / metrics_daily where they are provably complete. */
+    route_to_rollups: z.boolean().default(true),
   })
   .strict();
 

@@ -1,0 +1,125 @@
+// queryAggregated: bucketed statistics of the matching series, per metric
+// name and optional group-by labels, from the raw points or from a rollup
+// where RollupRouter proves it complete; then optional gap filling.
+
+import type { Queryable } from '@ag/storage-core';
+import { bucketStartMs, rawAggregateSql, rollupCombinedSql, rollupRowsSql } from './aggregate-sql.js';
+import type { Aggregation, NormalizedAggregateQuery } from './query-options.js';
+import type { RollupRouter } from './rollup-routing.js';
+import type { SeriesInfo } from './series-lookup.js';
+
+export type AggregateValues = { [K in Aggregation]?: number | null };
+
+/** One bucket of one group: the metric name, the group-by labels, and the requested aggregations. */
+export interface AggregatedMetric extends AggregateValues {
+  name: string;
+  bucket: Date;
+  /** The group-by labels of this group (empty without groupBy). */
+  labels: Record<string, string>;
+}
+
+/** Results, with whether max_results cut them and where they were computed from. */
+export type AggregatedResult = AggregatedMetric[] & {
+  truncated: boolean;
+  source: 'raw' | 'metrics_hourly' | 'metrics_daily';
+};
+
+interface Group {
+  name: string;
+  labels: Record<string, string>;
+  seriesCount: number;
+}
+
+type AggregateRow = { group_id: number; bucket: Date } & Record<string, number | null>;
+
+export async function runAggregateQuery(
+  db: Queryable,
+  router: RollupRouter | undefined,
+  query: NormalizedAggregateQuery,
+  series: SeriesInfo[],
+  maxResults: number,
+): Promise<AggregatedResult> {
+  const { groups, seriesIds, groupIds } = groupSeries(series, query.groupBy);
+  const route = router && groups.length > 0 ? await router.route(query, groups.every((g) => g.seriesCount === 1)) : undefined;
+  let rows: AggregateRow[] = [];
+  if (seriesIds.length > 0) {
+    const sql = !route
+      ? rawAggregateSql(query.aggregations)
+      : route.mode === 'rows'
+        ? rollupRowsSql(route.relation, query.aggregations)
+        : rollupCombinedSql(route.relation, query.aggregations);
+    const params = [seriesIds, groupIds, new Date(query.startMs), query.bucketMs, new Date(query.endMs), maxResults + 1];
+    rows = (await db.query<AggregateRow>(sql, params)).rows;
+  }
+  const results = query.fill === 'none' ? rows.map((row) => toMetric(row, groups, query.aggregations)) : fillGaps(rows, groups, query, maxResults + 1);
+  const truncated = results.length > maxResults;
+  if (truncated) results.length = maxResults;
+  return Object.assign(results, { truncated, source: route?.view ?? ('raw' as const) });
+}
+
+/** Groups in a stable order (metric name, then group labels); group id = index. */
+function groupSeries(series: SeriesInfo[], groupBy: string[]): { groups: Group[]; seriesIds: number[]; groupIds: number[] } {
+  const byKey = new Map<string, { group: Group; members: number[] }>();
+  for (const s of series) {
+    const labels: Record<string, string> = {};
+    for (const key of groupBy) if (s.labels[key] !== undefined) labels[key] = s.labels[key];
+    const key = JSON.stringify([s.name, groupBy.map((k) => labels[k] ?? null)]);
+    let entry = byKey.get(key);
+    if (!entry) byKey.set(key, (entry = { group: { name: s.name, labels, seriesCount: 0 }, members: [] }));
+    entry.group.seriesCount += 1;
+    entry.members.push(s.id);
+  }
+  const ordered = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const groups: Group[] = [];
+  const seriesIds: number[] = [];
+  const groupIds: number[] = [];
+  ordered.forEach(([, entry], index) => {
+    groups.push(entry.group);
+    for (const id of entry.members) {
+      seriesIds.push(id);
+      groupIds.push(index);
+    }
+  });
+  return { groups, seriesIds, groupIds };
+}
+
+function toMetric(row: AggregateRow, groups: Group[], aggregations: Aggregation[]): AggregatedMetric {
+  const group = groups[row.group_id] as Group;
+  const metric: AggregatedMetric = { name: group.name, bucket: row.bucket, labels: { ...group.labels } };
+  for (const a of aggregations) metric[a] = row[a] === null || row[a] === undefined ? null : Number(row[a]);
+  return metric;
+}
+
+/**
+ * Every bucket of the range for every group: empty buckets get count 0 and
+ * null values ('null') or the previous bucket's values ('previous'; null
+ * before the first bucket with data).
+ */
+function fillGaps(rows: AggregateRow[], groups: Group[], query: NormalizedAggregateQuery, limit: number): AggregatedMetric[] {
+  const byGroup = new Map<number, Map<number, AggregateRow>>();
+  for (const row of rows) {
+    let buckets = byGroup.get(row.group_id);
+    if (!buckets) byGroup.set(row.group_id, (buckets = new Map()));
+    buckets.set(row.bucket.getTime(), row);
+  }
+  const first = bucketStartMs(query.startMs, query.bucketMs);
+  const out: AggregatedMetric[] = [];
+  groups.forEach((group, groupId) => {
+    const buckets = byGroup.get(groupId);
+    let previous: AggregatedMetric | undefined;
+    for (let t = first; t < query.endMs && out.length < limit; t += query.bucketMs) {
+      const row = buckets?.get(t);
+      if (row) {
+        previous = toMetric(row, groups, query.aggregations);
+        out.push(previous);
+        continue;
+      }
+      const filled: AggregatedMetric = { name: group.name, bucket: new Date(t), labels: { ...group.labels } };
+      for (const a of query.aggregations) {
+        filled[a] = a === 'count' ? 0 : query.fill === 'previous' && previous ? (previous[a] ?? null) : null;
+      }
+      out.push(filled);
+    }
+  });
+  return out;
+}

@@ -1,0 +1,41 @@
+// Finds the series a read is about, by metric name(s) and label equality
+// filters (jsonb containment, served by the unique (metric_name, labels)
+// index and the GIN index on labels).
+
+import type { Queryable } from '@ag/storage-core';
+
+export interface SeriesInfo {
+  id: number;
+  name: string;
+  labels: Record<string, string>;
+}
+
+interface SeriesRow {
+  id: number;
+  metric_name: string;
+  labels: Record<string, string>;
+}
+
+const SERIES_MATCHING = `
+SELECT id, metric_name, labels
+  FROM metric_series
+ WHERE ($1::text[] IS NULL OR metric_name = ANY($1::text[])) AND labels @> $2::jsonb
+ ORDER BY metric_name, id`;
+
+const SERIES_BY_IDS = `SELECT id, metric_name, labels FROM metric_series WHERE id = ANY($1::int[])`;
+
+const METRIC_NAMES = `SELECT DISTINCT metric_name FROM metric_series ORDER BY metric_name`;
+
+export async function findSeries(db: Queryable, names: string[] | null, labels: Record<string, string>): Promise<SeriesInfo[]> {
+  const { rows } = await db.query<SeriesRow>(SERIES_MATCHING, [names, JSON.stringify(labels)]);
+  return rows.map(toInfo);
+}
+
+export async function listMetricNames(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ metric_name: string }>(METRIC_NAMES);
+  return rows.map((r) => r.metric_name);
+}
+
+function toInfo(row: SeriesRow): SeriesInfo {
+  return { id: row.id, name: row.metric_name, labels: row.labels };
+}

@@ -1,0 +1,274 @@
+// StorageEngine: labelled time-series metrics on a Storage. Writes go
+// straight through (insertMetric, insertMetricsBatch) or through the buffered
+// pipeline (bufferMetric, flushBuffer, close); reads return raw ranges, pages,
+// bucketed aggregates (from rollups where provably identical) and latest
+// values. See README.md for behaviours and limits.
+
+import { StorageError, validateConfig, type Logger, type Storage, type StorageConfig } from '@ag/storage-core';
+import { IngestPipeline } from './ingest/ingest-pipeline.js';
+import { emptyIngestStats, type IngestStats } from './ingest/ingest-stats.js';
+import { writePointRows } from './ingest/metric-points-writer.js';
+import { SeriesResolver } from './ingest/series-resolver.js';
+import type { MetricPoint, MetricPointInput, NormalizedPoint, WriteResult } from './metric-point.js';
+import { metricLimitsFromConfig, normalizeBatch, normalizePoint, type MetricLimits } from './point-validation.js';
+import { runAggregateQuery, type AggregatedResult } from './query/aggregate-query.js';
+import { readLatestPoints } from './query/latest-query.js';
+import { QueryCache } from './query/query-cache.js';
+import {
+  parseAggregateQuery,
+  parseMetricQuery,
+  parseSeriesQuery,
+  type AggregateQuery,
+  type LatestQuery,
+  type MetricQuery,
+  type SeriesQuery,
+} from './query/query-options.js';
+import { readPointPage, type PointPage } from './query/range-query.js';
+import { RollupRouter } from './query/rollup-routing.js';
+import { findSeries, listMetricNames, type SeriesInfo } from './query/series-lookup.js';
+
+export interface StorageEngineOptions {
+  /** Overrides of storage.config.ingestion for this engine (validated the same way). */
+  ingestion?: Partial<StorageConfig['ingestion']>;
+  /** Overrides of storage.config.query for this engine. */
+  query?: Partial<StorageConfig['query']>;
+  /**
+   * Called with the points of a buffered batch the database refused for good
+   * (a non-retryable error). They are not retried; this is the place to keep
+   * them elsewhere. Retryable errors never get here: they are retried.
+   */
+  onDeadLetter?: (points: MetricPoint[], error: StorageError) => void;
+  logger?: Logger;
+}
+
+/** Points of a range, and whether the limit cut them short. */
+export type MetricQueryResult = MetricPoint[] & { truncated: boolean };
+export type LatestResult = MetricPoint[] & { truncated: boolean };
+export type SeriesList = SeriesInfo[] & { truncated: boolean };
+
+export class StorageEngine {
+  private readonly config: Pick<StorageConfig, 'ingestion' | 'query'>;
+  private readonly limits: MetricLimits;
+  private readonly counters: IngestStats = emptyIngestStats();
+  private readonly resolver: SeriesResolver;
+  private readonly pipeline: IngestPipeline;
+  private readonly router: RollupRouter;
+  private readonly cache: QueryCache;
+  private readonly logger: Logger;
+  private closed = false;
+
+  constructor(
+    private readonly storage: Storage,
+    options: StorageEngineOptions = {},
+  ) {
+    const merged = validateConfig({
+      ...storage.config,
+      ingestion: { ...storage.config.ingestion, ...options.ingestion },
+      query: { ...storage.config.query, ...options.query },
+    });
+    this.config = { ingestion: merged.ingestion, query: merged.query };
+    this.logger = options.logger ?? storage.logger;
+    this.limits = metricLimitsFromConfig(merged.ingestion);
+    this.resolver = new SeriesResolver(storage.engine, merged.ingestion.series_cache_size);
+    this.router = new RollupRouter(storage.engine, this.logger);
+    this.cache = new QueryCache(
+      { enabled: merged.query.enable_cache, ttlSec: merged.query.cache_ttl_sec, maxEntries: merged.query.cache_max_entries },
+      this.counters,
+    );
+    const onDeadLetter = options.onDeadLetter;
+    this.pipeline = new IngestPipeline(
+      {
+        batchSize: merged.ingestion.batch_size,
+        flushIntervalMs: merged.ingestion.flush_interval_ms,
+        maxBufferSize: merged.ingestion.max_buffer_size,
+        backpressureTimeoutMs: merged.ingestion.backpressure_timeout_ms,
+        // The embedded engine has one connection: more writers would only queue.
+        writerConcurrency: storage.engineKind === 'pglite' ? 1 : merged.ingestion.writer_concurrency,
+        backoff: { initialDelayMs: merged.ingestion.retry_initial_delay_ms, maxDelayMs: merged.ingestion.retry_max_delay_ms },
+        write: (points) => this.writeNormalized(points),
+        onDeadLetter: onDeadLetter ? (points, error) => onDeadLetter(points.map(toMetricPoint), error) : undefined,
+        logger: this.logger,
+      },
+      this.counters,
+    );
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Stores one point now. */
+  async insertMetric(point: MetricPointInput): Promise<WriteResult> {
+    this.assertOpen();
+    return this.writeNormalized([normalizePoint(point, this.limits, 'point', Date.now())]);
+  }
+
+  /**
+   * Stores a batch now, all or nothing: any invalid point rejects the whole
+   * batch (ValidationError naming `points[i].field`) before anything is
+   * written. Points already stored, or repeated within the batch (same
+   * series and timestamp: the first wins), count as duplicates.
+   */
+  async insertMetricsBatch(points: readonly MetricPointInput[]): Promise<WriteResult> {
+    this.assertOpen();
+    const normalized = normalizeBatch(points, this.limits, this.config.ingestion.max_batch_points);
+    if (normalized.length === 0) return { inserted: 0, duplicates: 0 };
+    return this.writeNormalized(normalized);
+  }
+
+  /**
+   * Queues one point for the background writer. Resolves when accepted;
+   * waits while the buffer is full and rejects with BackpressureError after
+   * ingestion.backpressure_timeout_ms. Invalid points are rejected here and
+   * never enter the buffer.
+   */
+  bufferMetric(point: MetricPointInput): Promise<void> {
+    try {
+      this.assertOpen();
+      return this.pipeline.accept([normalizePoint(point, this.limits, 'point', Date.now())]);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Queues several points at once (all valid, or none queued). */
+  bufferMetrics(points: readonly MetricPointInput[]): Promise<void> {
+    try {
+      this.assertOpen();
+      return this.pipeline.accept(normalizeBatch(points, this.limits, this.config.ingestion.max_batch_points));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Writes everything buffered so far; resolves with the number of points persisted. */
+  flushBuffer(): Promise<number> {
+    return this.pipeline.flush();
+  }
+
+  /** A snapshot of the ingest and cache counters. */
+  stats(): IngestStats {
+    const series = this.resolver.stats();
+    return { ...this.counters, seriesCacheSize: series.size, seriesCacheHits: series.hits, seriesCacheMisses: series.misses };
+  }
+
+  // ----------------------------------------------------------------- reads
+
+  /** Points of one or more metrics in [start, end), at most `limit` (default and cap: query.max_results). */
+  async queryMetrics(query: MetricQuery): Promise<MetricQueryResult> {
+    this.assertOpen();
+    const q = parseMetricQuery(query, this.config.query.max_results);
+    return this.cache.get('points', q, async () => {
+      const series = await this.seriesMap(q.names, q.labels);
+      if (series.size === 0) return Object.assign([] as MetricPoint[], { truncated: false });
+      const page = await readPointPage(this.storage.engine, q, series, q.limit + 1, undefined);
+      const truncated = page.points.length > q.limit;
+      if (truncated) page.points.length = q.limit;
+      return Object.assign(page.points, { truncated });
+    });
+  }
+
+  /**
+   * Points of a range of any size, page by page (query.stream_page_size rows
+   * per round trip, keyset-paginated on time and series); `limit`, when
+   * given, bounds the total.
+   */
+  async *streamMetrics(query: MetricQuery): AsyncIterable<MetricPoint> {
+    this.assertOpen();
+    const q = parseMetricQuery(query, Number.MAX_SAFE_INTEGER);
+    const series = await this.seriesMap(q.names, q.labels);
+    if (series.size === 0) return;
+    let remaining = q.explicitLimit ? q.limit : Number.POSITIVE_INFINITY;
+    let cursor: PointPage['cursor'];
+    do {
+      const pageSize = Math.min(this.config.query.stream_page_size, remaining);
+      const page = await readPointPage(this.storage.engine, q, series, pageSize, cursor);
+      for (const point of page.points) yield point;
+      remaining -= page.points.length;
+      cursor = page.cursor;
+    } while (cursor && remaining > 0);
+  }
+
+  /** Bucketed aggregations; see AggregateQuery. */
+  async queryAggregated(query: AggregateQuery): Promise<AggregatedResult> {
+    this.assertOpen();
+    const q = parseAggregateQuery(query);
+    return this.cache.get('aggregate', q, async () => {
+      const series = await findSeries(this.storage.engine, q.names, q.labels);
+      const router = this.config.query.route_to_rollups ? this.router : undefined;
+      return runAggregateQuery(this.storage.engine, router, q, series, this.config.query.max_results);
+    });
+  }
+
+  /** The newest point of every matching series with points (all series when no filter is given), at most query.max_results. */
+  async queryLatest(query: LatestQuery = {}): Promise<LatestResult> {
+    this.assertOpen();
+    const q = parseSeriesQuery(query);
+    return this.cache.get('latest', q, async () => {
+      const max = this.config.query.max_results;
+      const points = await readLatestPoints(this.storage.engine, q.names, q.labels, max + 1);
+      const truncated = points.length > max;
+      if (truncated) points.length = max;
+      return Object.assign(points, { truncated });
+    });
+  }
+
+  /** Every metric name that has a series. */
+  async listMetricNames(): Promise<string[]> {
+    this.assertOpen();
+    return this.cache.get('names', null, () => listMetricNames(this.storage.engine));
+  }
+
+  /** The series matching a name and/or labels (all of them by default), at most query.max_results. */
+  async listSeries(query: SeriesQuery = {}): Promise<SeriesList> {
+    this.assertOpen();
+    const q = parseSeriesQuery(query);
+    return this.cache.get('series', q, async () => {
+      const series = await findSeries(this.storage.engine, q.names, q.labels);
+      const truncated = series.length > this.config.query.max_results;
+      if (truncated) series.length = this.config.query.max_results;
+      return Object.assign(series, { truncated });
+    });
+  }
+
+  /** Flushes the buffer (waiting producers included) and stops accepting points. The Storage stays open. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pipeline.close();
+    this.cache.clear();
+  }
+
+  // -------------------------------------------------------------- internal
+
+  private async writeNormalized(points: NormalizedPoint[]): Promise<WriteResult> {
+    const seriesIds = await this.resolver.resolve(points);
+    const timesMs = new Float64Array(points.length);
+    const values = new Float64Array(points.length);
+    for (let i = 0; i < points.length; i += 1) {
+      const point = points[i] as NormalizedPoint;
+      timesMs[i] = point.timeMs;
+      values[i] = point.value;
+    }
+    const result = await writePointRows(this.storage.engine, { seriesIds, timesMs, values });
+    this.counters.written += result.inserted;
+    this.counters.duplicates += result.duplicates;
+    return result;
+  }
+
+  private async seriesMap(names: string[], labels: Record<string, string>): Promise<Map<number, SeriesInfo>> {
+    const series = await findSeries(this.storage.engine, names, labels);
+    return new Map(series.map((s) => [s.id, s]));
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StorageError('the StorageEngine is closed', { code: 'STORAGE' });
+  }
+}
+
+function toMetricPoint(point: NormalizedPoint): MetricPoint {
+  return {
+    name: point.name,
+    value: point.value,
+    timestamp: new Date(point.timeMs),
+    labels: JSON.parse(point.labelsJson) as Record<string, string>,
+  };
+}

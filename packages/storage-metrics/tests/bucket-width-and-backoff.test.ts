@@ -1,0 +1,58 @@
+// Parsing of bucket widths and the retry backoff schedule, without a database.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '@ag/storage-core';
+import { MAX_BUCKET_MS, parseBucketWidth, retryDelayMs } from '../src/index.js';
+
+describe('parseBucketWidth', () => {
+  it.each([
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['15 minutes', 900_000],
+    ['1d', 86_400_000],
+    ['2w', 1_209_600_000],
+    ['250ms', 250],
+    [' 30 S ', 30_000],
+    [60_000, 60_000],
+  ])('reads %j as %d ms', (input, ms) => {
+    expect(parseBucketWidth(input)).toBe(ms);
+  });
+
+  it.each([['1 month'], ['5x'], ['m'], [''], [0], [-5], [1.5], [Number.NaN], [null], [{}], ['400d']])('refuses %j', (input) => {
+    expect(() => parseBucketWidth(input, 'query.bucket')).toThrow(ValidationError);
+  });
+
+  it('reads any whole number of units as that many milliseconds, or refuses it beyond 366 days', () => {
+    const units: Array<[string, number]> = [['s', 1000], ['m', 60_000], ['h', 3_600_000], ['d', 86_400_000]];
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.constantFrom(...units), (n, [unit, ms]) => {
+        const expected = n * ms;
+        try {
+          return parseBucketWidth(`${n}${unit}`) === expected && expected <= MAX_BUCKET_MS;
+        } catch (error) {
+          return error instanceof ValidationError && expected > MAX_BUCKET_MS;
+        }
+      }),
+    );
+  });
+});
+
+describe('retryDelayMs', () => {
+  const policy = { initialDelayMs: 50, maxDelayMs: 10_000 };
+
+  it('stays within [0, min(max, initial * 2^attempt))', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 200 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (attempt, r) => {
+        const delay = retryDelayMs(policy, attempt, () => r);
+        const bound = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** attempt);
+        return delay >= 0 && delay < bound && Number.isInteger(delay);
+      }),
+    );
+  });
+
+  it('grows exponentially until the cap', () => {
+    const top = () => 0.999999;
+    expect([0, 1, 2, 3, 10].map((a) => retryDelayMs(policy, a, top))).toEqual([49, 99, 199, 399, 9999]);
+  });
+});
