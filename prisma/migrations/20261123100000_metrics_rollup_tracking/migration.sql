@@ -87,6 +87,8 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'ag_storage: % is not a rollup table', rollup USING ERRCODE = '22023';
   END IF;
+  -- Two processes refreshing the same rollup wait for each other.
+  PERFORM pg_advisory_xact_lock(hashtext('ag_storage.refresh_rollup_table'), hashtext(rollup));
   window_start := date_bin(r.bucket_width, from_time, origin);
   window_end := date_bin(r.bucket_width, to_time, origin);
   IF window_end < to_time THEN
