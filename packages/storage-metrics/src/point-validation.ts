@@ -105,7 +105,8 @@ function validateLabels(labels: Record<string, unknown>, keys: string[], limits:
     throw new ValidationError(field, labels, `has ${keys.length} labels; at most ${limits.maxLabelCount} are allowed`);
   }
   keys.sort();
-  const sorted: Record<string, string> = {};
+  // No prototype: a label named `__proto__` is data like any other, not a setter.
+  const sorted: Record<string, string> = Object.create(null);
   for (const key of keys) {
     const value = labels[key];
     if (key.length > limits.maxLabelNameLength) {

@@ -60,6 +60,18 @@ describeEachEngine('ingest', ({ engine, adminUrl }) => {
     });
   });
 
+  it('keeps labels named like object internals (__proto__, constructor) as plain data', async () => {
+    const labels = JSON.parse('{"__proto__": "p", "constructor": "c", "toString": "t"}') as Record<string, string>;
+    await metrics.insertMetricsBatch([{ name: 'proto.labels', value: 1, timestamp: T0, labels }]);
+    const [point] = await metrics.queryMetrics({ name: 'proto.labels', start: T0, end: T0 + HOUR });
+    expect(Object.keys(point?.labels ?? {}).sort()).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(Object.entries(point?.labels ?? {}).sort()).toEqual([['__proto__', 'p'], ['constructor', 'c'], ['toString', 't']]);
+    const [grouped] = await metrics.queryAggregated({
+      name: 'proto.labels', start: T0, end: T0 + HOUR, bucket: '1h', aggregations: ['count'], groupBy: ['__proto__'],
+    });
+    expect(Object.keys(grouped?.labels ?? {})).toEqual(['__proto__']);
+  });
+
   it('reads back exact values and times from a batch large enough to go through COPY', async () => {
     const special = [0, -0, 5e-324, -1.7976931348623157e308, Math.PI, 0.1 + 0.2, 2 ** 53 + 2, -123.456e-7];
     const points = Array.from({ length: 400 }, (_, i) => ({

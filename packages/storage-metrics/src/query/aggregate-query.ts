@@ -61,7 +61,7 @@ export async function runAggregateQuery(
 function groupSeries(series: SeriesInfo[], groupBy: string[]): { groups: Group[]; seriesIds: number[]; groupIds: number[] } {
   const byKey = new Map<string, { group: Group; members: number[] }>();
   for (const s of series) {
-    const labels: Record<string, string> = {};
+    const labels: Record<string, string> = Object.create(null);
     for (const key of groupBy) if (s.labels[key] !== undefined) labels[key] = s.labels[key];
     const key = JSON.stringify([s.name, groupBy.map((k) => labels[k] ?? null)]);
     let entry = byKey.get(key);
