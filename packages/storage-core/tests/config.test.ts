@@ -4,6 +4,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, loadConfig, ValidationError } from '../src/index.js';
@@ -253,5 +254,19 @@ retention:
         }),
       );
     });
+  });
+});
+
+describe('config/ag-storage.example.yaml', () => {
+  it('loads, and lists the defaults every section applies', () => {
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../config/ag-storage.example.yaml');
+    const fromExample = loadConfig({ file, env: {} });
+    const defaults = loadConfig({ env: {} });
+    expect(fromExample.ingestion).toEqual(defaults.ingestion);
+    expect(fromExample.query).toEqual(defaults.query);
+    expect(fromExample.database).toEqual(defaults.database);
+    expect(fromExample.logging).toEqual(defaults.logging);
+    // The retention package applies the defaults of its optional keys; the example spells them out.
+    expect(fromExample.retention).toMatchObject(defaults.retention);
   });
 });

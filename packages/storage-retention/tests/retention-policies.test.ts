@@ -93,3 +93,13 @@ describe('resolveRetentionPolicies', () => {
     );
   });
 });
+
+describe('config/ag-storage.example.yaml', () => {
+  it('spells out exactly the retention defaults the package applies', async () => {
+    const { fileURLToPath } = await import('node:url');
+    const path = await import('node:path');
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../config/ag-storage.example.yaml');
+    const fromExample = resolveRetentionPolicies(loadConfig({ file, env: {} }).retention);
+    expect(fromExample).toEqual(resolveRetentionPolicies(configured()));
+  });
+});
