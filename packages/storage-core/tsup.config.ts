@@ -1,13 +1,7 @@
 import { cpSync } from 'node:fs';
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
+export default packageBuild({
   // Published builds carry the migrations next to dist/.
   onSuccess: async () => {
     cpSync('../../prisma/migrations', 'migrations', { recursive: true });

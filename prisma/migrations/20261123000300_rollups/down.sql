@@ -20,4 +20,8 @@ BEGIN
 END
 $$;
 DROP FUNCTION IF EXISTS ag_storage.refresh_rollup_table(TEXT, TIMESTAMPTZ, TIMESTAMPTZ);
+DROP FUNCTION IF EXISTS ag_storage.record_rollup_bucket_changes();
+DROP TABLE IF EXISTS ag_storage.rollup_bucket_refreshes;
+DROP TABLE IF EXISTS ag_storage.rollup_bucket_changes;
+DROP TABLE IF EXISTS ag_storage.tracked_rollups;
 DROP TABLE IF EXISTS ag_storage.rollups;

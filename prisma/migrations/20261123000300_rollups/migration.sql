@@ -163,6 +163,73 @@ VALUES ('orders_daily_stats', 'orders', 'day', INTERVAL '1 day', 'table', $sql$
   WHERE time >= $1 AND time < $2
   GROUP BY 1, venue, market$sql$, INTERVAL '1 day', 'updated_at');
 
+-- Completeness bookkeeping for rollup tables that a reader wants to trust
+-- bucket by bucket (the metrics library registers its rollups here). Per
+-- bucket two facts are kept, written by different parties so that writers and
+-- refreshes never wait on each other:
+--
+--   ag_storage.rollup_bucket_changes   the last transaction that inserted or
+--                                      updated source rows in the bucket
+--                                      (statement triggers calling
+--                                      ag_storage.record_rollup_bucket_changes);
+--   ag_storage.rollup_bucket_refreshes the snapshot a refresh recomputed the
+--                                      bucket from (refresh_rollup_table).
+--
+-- A bucket is complete when it was refreshed and its last change is visible
+-- in that refresh's snapshot. Deletes do not invalidate: rollups keep
+-- answering for ranges whose raw rows retention removed, as continuous
+-- aggregates do after drop_chunks.
+
+CREATE TABLE ag_storage.tracked_rollups (
+    view_name TEXT PRIMARY KEY REFERENCES ag_storage.rollups (view_name) ON DELETE CASCADE
+);
+
+CREATE TABLE ag_storage.rollup_bucket_changes (
+    view_name  TEXT NOT NULL,
+    bucket     TIMESTAMPTZ NOT NULL,
+    changed_by XID8 NOT NULL,
+    PRIMARY KEY (view_name, bucket)
+);
+
+CREATE TABLE ag_storage.rollup_bucket_refreshes (
+    view_name TEXT NOT NULL,
+    bucket    TIMESTAMPTZ NOT NULL,
+    snapshot  PG_SNAPSHOT NOT NULL,
+    PRIMARY KEY (view_name, bucket)
+);
+
+-- Records the buckets of every tracked rollup that a statement on the source
+-- table touched. Rows are upserted in a fixed order so that concurrent
+-- writers never deadlock; the upsert's row lock orders writers of one bucket,
+-- so the recorded transaction is always the last one to commit.
+CREATE FUNCTION ag_storage.record_rollup_bucket_changes() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  low TIMESTAMPTZ;
+  high TIMESTAMPTZ;
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    SELECT min(t), max(t) INTO low, high FROM (SELECT time AS t FROM new_rows UNION ALL SELECT time FROM old_rows) changed;
+  ELSE
+    SELECT min(time), max(time) INTO low, high FROM new_rows;
+  END IF;
+  IF low IS NULL THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO ag_storage.rollup_bucket_changes AS c (view_name, bucket, changed_by)
+  SELECT r.view_name, b, pg_current_xact_id()
+    FROM ag_storage.rollups r
+    JOIN ag_storage.tracked_rollups t USING (view_name)
+   CROSS JOIN LATERAL generate_series(
+           date_bin(r.bucket_width, low, TIMESTAMPTZ '2000-01-01 00:00:00+00'),
+           high, r.bucket_width) AS b
+   WHERE r.source_table = TG_TABLE_NAME
+   ORDER BY r.view_name, b
+  ON CONFLICT (view_name, bucket) DO UPDATE SET changed_by = excluded.changed_by;
+  RETURN NULL;
+END
+$fn$;
+
 -- Recomputes a rollup table for the buckets overlapping [from_time, to_time):
 -- the window is widened to whole buckets, its rows are deleted and rebuilt
 -- from the source; rows outside the window are kept. Returns the rows written.
@@ -185,6 +252,14 @@ BEGIN
   window_end := date_bin(r.bucket_width, to_time, origin);
   IF window_end < to_time THEN
     window_end := window_end + r.bucket_width;
+  END IF;
+  -- For tracked rollups, the snapshot each bucket is recomputed from; taken
+  -- before the recomputation, so it never claims more than it saw.
+  IF EXISTS (SELECT 1 FROM ag_storage.tracked_rollups WHERE view_name = rollup) THEN
+    INSERT INTO ag_storage.rollup_bucket_refreshes (view_name, bucket, snapshot)
+    SELECT rollup, b, pg_current_snapshot()
+      FROM generate_series(window_start, window_end - r.bucket_width, r.bucket_width) AS b
+    ON CONFLICT (view_name, bucket) DO UPDATE SET snapshot = excluded.snapshot;
   END IF;
   EXECUTE format('DELETE FROM %I WHERE %I >= $1 AND %I < $2', r.view_name, r.bucket_column, r.bucket_column)
     USING window_start, window_end;
