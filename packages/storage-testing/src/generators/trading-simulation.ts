@@ -136,6 +136,8 @@ export interface MarketStartState {
   inventory?: number;
   avgEntryPrice?: number | null;
   realizedPnl?: number;
+  /** The hour bar stored so far, when the simulation resumes inside its hour (so that bar keeps its start). */
+  hourBar?: { start: number; open: number; high: number; low: number; close: number; volume: number };
 }
 
 export interface SimulationSettings {
@@ -247,7 +249,7 @@ export class TradingSimulation {
         bid: null,
         ask: null,
         suppressed: { buy: false, sell: false },
-        bars: { '1m': null, '1h': null },
+        bars: { '1m': null, '1h': start?.hourBar && start.hourBar.start === Math.floor(options.startTime / HOUR) * HOUR ? { ...start.hourBar } : null },
         quoted: false,
         messagesInStep: 0,
       };
