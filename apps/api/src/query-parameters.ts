@@ -72,7 +72,11 @@ export function parseParameters<T extends z.ZodType>(schema: T, input: unknown):
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue?.path.length ? issue.path.map(String).join('.') : issue && 'keys' in issue ? String((issue.keys as string[])[0]) : 'query';
+  const field = issue?.path.length
+    ? issue.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`)).join('')
+    : issue && 'keys' in issue
+      ? String((issue.keys as string[])[0])
+      : 'query';
   throw new BadParameterError(field, issue?.message ?? 'invalid');
 }
 
