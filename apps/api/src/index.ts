@@ -5,3 +5,8 @@ export { openStorageServices, type StorageServices, type OpenStorageServicesOpti
 export { StorageOverviewCache, type StorageOverview } from './storage-overview.js';
 export { bearerTokenCheck, type TokenCheck } from './bearer-token.js';
 export { BadParameterError, type ErrorBody } from './http-errors.js';
+export { readMetricPoints, aggregateMetrics, readLatestMetrics, listMetricSeries } from './queries/metric-queries.js';
+export { listOrders, listFills, listPositions, listLatestPositions } from './queries/execution-queries.js';
+export { readCandles } from './queries/market-data-queries.js';
+export { listEvents } from './queries/event-queries.js';
+export { parseParameters, timeParameter, labelsParameter } from './query-parameters.js';

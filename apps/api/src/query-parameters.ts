@@ -34,7 +34,7 @@ export function listParameter<T extends z.ZodType<unknown, string>>(item: T, max
 }
 
 /** Label equality filters: a JSON object of string values, e.g. {"venue":"binance"}. */
-export const labelsParameter = z.union([z.string(), z.record(z.string(), z.string())]).transform((value, ctx) => {
+export const labelsParameter = z.union([z.string(), z.record(z.string(), z.string())]).transform((value, ctx): Record<string, string> => {
   if (typeof value !== 'string') return value;
   let parsed: unknown;
   try {
@@ -43,12 +43,13 @@ export const labelsParameter = z.union([z.string(), z.record(z.string(), z.strin
     ctx.addIssue({ code: 'custom', message: 'must be a JSON object of strings, e.g. {"venue":"binance"}' });
     return z.NEVER;
   }
-  const result = z.record(z.string(), z.string()).safeParse(parsed);
-  if (!result.success || Array.isArray(parsed)) {
+  // Checked by hand, not with z.record: that would drop a "__proto__" label silently.
+  const entries = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.entries(parsed) : null;
+  if (!entries || entries.some(([, v]) => typeof v !== 'string')) {
     ctx.addIssue({ code: 'custom', message: 'must be a JSON object whose values are strings' });
     return z.NEVER;
   }
-  return result.data;
+  return Object.fromEntries(entries) as Record<string, string>;
 });
 
 /** A positive whole number up to `max`. */

@@ -76,6 +76,7 @@ describe('query parameters', () => {
       expect(parseParameters(schema, { labels: JSON.stringify(labels) }).labels).toEqual(labels);
     }));
     for (const bad of ['[]', '"x"', '1', 'null', '{"a":1}', '{"a":null}', '{bad json']) expect(fieldOf({ labels: bad })).toBe('labels');
+    expect(parseParameters(schema, { labels: '{"__proto__":"x","constructor":"y"}' }).labels).toEqual(JSON.parse('{"__proto__":"x","constructor":"y"}'));
   });
 
   it('names an unknown parameter', () => {

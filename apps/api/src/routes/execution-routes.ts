@@ -1,125 +1,13 @@
 // /api/orders, /api/fills, /api/positions, /api/positions/latest: the
-// execution history, newest first by default, filtered by venue, market,
-// side and status, paged by the orders' keyset cursor.
+// execution history (see queries/execution-queries.ts).
 
-import { z } from 'zod';
-import { ORDER_SIDES, ORDER_STATUSES } from '@ag/storage-execution';
 import type { FastifyInstance } from 'fastify';
+import { listFills, listLatestPositions, listOrders, listPositions } from '../queries/execution-queries.js';
 import type { StorageServices } from '../storage-services.js';
-import { limitParameter, listParameter, nameParameter, parseParameters, timeRange } from '../query-parameters.js';
-
-const DAY = 86_400_000;
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
-
-const ordersRange = timeRange(DAY);
-const ordersQuery = z
-  .object({
-    start: ordersRange.start,
-    end: ordersRange.end,
-    venue: nameParameter.optional(),
-    market: nameParameter.optional(),
-    side: z.enum(ORDER_SIDES).optional(),
-    status: listParameter(z.enum(ORDER_STATUSES), ORDER_STATUSES.length).optional(),
-    limit: limitParameter(10_000).default(100),
-    cursor: z.string().min(1).max(500).optional(),
-    order: z.enum(['asc', 'desc']).default('desc'),
-  })
-  .strict();
-
-const fillsRange = timeRange(DAY);
-const fillsQuery = z
-  .object({
-    start: fillsRange.start,
-    end: fillsRange.end,
-    orderId: uuid.optional(),
-    venue: nameParameter.optional(),
-    market: nameParameter.optional(),
-    side: z.enum(ORDER_SIDES).optional(),
-    limit: limitParameter(10_000).default(100),
-    order: z.enum(['asc', 'desc']).default('desc'),
-  })
-  .strict();
-
-const positionsRange = timeRange(DAY);
-const positionsQuery = z
-  .object({
-    market: nameParameter,
-    venue: nameParameter.optional(),
-    start: positionsRange.start,
-    end: positionsRange.end,
-    limit: limitParameter(100_000).optional(),
-  })
-  .strict();
-
-const latestPositionsQuery = z.object({ venue: nameParameter.optional(), market: nameParameter.optional() }).strict();
-
-/**
- * The newest snapshot per (venue, market), one primary-key probe each. Not
- * the latest_positions view: its DISTINCT ON ... ORDER BY time DESC is
- * planned by TimescaleDB 2.23 as a SkipScan over the ascending primary key,
- * which returns the OLDEST row of the newest chunk (seen on the embedded
- * engine).
- */
-const LATEST_POSITIONS = `
-SELECT p.time, p.venue, p.market, p.size, p.avg_entry_price AS "avgEntryPrice",
-       p.unrealized_pnl AS "unrealizedPnl", p.realized_pnl AS "realizedPnl"
-  FROM (SELECT DISTINCT venue, market FROM positions
-         WHERE ($1::text IS NULL OR venue = $1) AND ($2::text IS NULL OR market = $2)) k
- CROSS JOIN LATERAL (SELECT * FROM positions p
-                      WHERE p.venue = k.venue AND p.market = k.market
-                      ORDER BY p.time DESC LIMIT 1) p
- ORDER BY p.venue, p.market`;
 
 export function registerExecutionRoutes(app: FastifyInstance, services: StorageServices): void {
-  app.get('/api/orders', async (request) => {
-    const q = parseParameters(ordersQuery, request.query);
-    const { start, end } = ordersRange.resolve(q);
-    const page = await services.executions.queryOrders({
-      start,
-      end,
-      limit: Math.min(q.limit, services.storage.config.query.max_results),
-      order: q.order,
-      ...(q.venue ? { venue: q.venue } : {}),
-      ...(q.market ? { market: q.market } : {}),
-      ...(q.side ? { side: q.side } : {}),
-      ...(q.status ? { status: q.status } : {}),
-      ...(q.cursor ? { cursor: q.cursor } : {}),
-    });
-    return { data: page.orders, nextCursor: page.nextCursor, start, end };
-  });
-
-  app.get('/api/fills', async (request) => {
-    const q = parseParameters(fillsQuery, request.query);
-    if (q.orderId) return { data: await services.executions.queryFillsByOrder(q.orderId) };
-    const { start, end } = fillsRange.resolve(q);
-    const fills = await services.storage.prisma.fill.findMany({
-      where: {
-        time: { gte: start, lt: end },
-        ...(q.venue ? { venue: q.venue } : {}),
-        ...(q.market ? { market: q.market } : {}),
-        ...(q.side ? { side: q.side } : {}),
-      },
-      orderBy: [{ time: q.order }, { id: q.order }],
-      take: q.limit,
-    });
-    return { data: fills, start, end };
-  });
-
-  app.get('/api/positions', async (request) => {
-    const q = parseParameters(positionsQuery, request.query);
-    const { start, end } = positionsRange.resolve(q);
-    const positions = await services.executions.queryPositions({
-      market: q.market,
-      start,
-      end,
-      ...(q.venue ? { venue: q.venue } : {}),
-      ...(q.limit ? { limit: q.limit } : {}),
-    });
-    return { data: positions, start, end };
-  });
-
-  app.get('/api/positions/latest', async (request) => {
-    const q = parseParameters(latestPositionsQuery, request.query);
-    return { data: await services.storage.query(LATEST_POSITIONS, [q.venue ?? null, q.market ?? null]) };
-  });
+  app.get('/api/orders', (request) => listOrders(services, request.query));
+  app.get('/api/fills', (request) => listFills(services, request.query));
+  app.get('/api/positions', (request) => listPositions(services, request.query));
+  app.get('/api/positions/latest', (request) => listLatestPositions(services, request.query));
 }
