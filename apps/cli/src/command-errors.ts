@@ -2,6 +2,7 @@
 // failure (1): a bad option value, named as the option the user typed.
 
 import { BadParameterError } from '@ag/api';
+import { ValidationError } from '@ag/storage-core';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -16,8 +17,15 @@ export function optionName(field: string): string {
   return `--${base.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-/** Turns a BadParameterError from the shared query parsers into a UsageError naming the option. */
+/**
+ * Turns a bad query parameter (a BadParameterError from the shared parsers,
+ * or a store's ValidationError on `query.<field>`) into a UsageError naming
+ * the option.
+ */
 export function asUsageError(error: unknown): unknown {
   if (error instanceof BadParameterError) return new UsageError(`invalid ${optionName(error.field)}: ${error.message.replace(/^[^:]+: /, '')}`);
+  if (error instanceof ValidationError && /^query\./.test(error.field)) {
+    return new UsageError(`invalid ${optionName(error.field.slice('query.'.length))}: ${error.message}`);
+  }
   return error;
 }
