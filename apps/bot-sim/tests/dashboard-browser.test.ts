@@ -62,13 +62,13 @@ describe.skipIf(!available)(title, () => {
     // The backfill is written newest day first while the page refreshes every 5 s.
     await page.waitForFunction(
       () => {
-        const s = (window as unknown as { agDashboard?: DashboardState }).agDashboard;
+        const s = (globalThis as unknown as { agDashboard?: DashboardState }).agDashboard;
         return Boolean(s && s.refreshes > 0 && s.charts.metrics?.points && s.charts.candles?.points && s.charts.pnl?.points && s.tables?.orders && s.tables?.fills);
       },
       undefined,
       { timeout: 90_000, polling: 500 },
     );
-    const state = await page.evaluate(() => (window as unknown as { agDashboard: DashboardState }).agDashboard);
+    const state = await page.evaluate(() => (globalThis as unknown as { agDashboard: DashboardState }).agDashboard);
     expect(state.charts.metrics?.series).toBeGreaterThanOrEqual(4);
     expect(state.charts.metrics?.points).toBeGreaterThan(0);
     expect(state.charts.candles?.points).toBeGreaterThan(0);
