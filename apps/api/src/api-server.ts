@@ -30,10 +30,15 @@ export interface ApiServerOptions {
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
-/** The server: a fastify instance, ready to listen. */
-export type ApiServer = FastifyInstance;
+/** The server: a fastify instance, ready to listen, that knows whether requests are in flight. */
+export type ApiServer = FastifyInstance & {
+  /** Requests being answered now. */
+  inFlight(): number;
+  /** Resolves when no request is in flight, or after `maxWaitMs`. */
+  whenIdle(maxWaitMs: number): Promise<void>;
+};
 
-export async function createApiServer(services: StorageServices, options: ApiServerOptions = {}): Promise<FastifyInstance> {
+export async function createApiServer(services: StorageServices, options: ApiServerOptions = {}): Promise<ApiServer> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -51,7 +56,14 @@ export async function createApiServer(services: StorageServices, options: ApiSer
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'a valid bearer token is required' });
     }
   });
+  let inFlight = 0;
+  let idleWaiters: Array<() => void> = [];
+  app.addHook('onRequest', async () => {
+    inFlight += 1;
+  });
   app.addHook('onResponse', async (request, reply) => {
+    inFlight -= 1;
+    if (inFlight === 0) for (const wake of idleWaiters.splice(0)) wake();
     const route = request.routeOptions.url;
     if (route?.startsWith('/api/') && reply.statusCode < 400) prometheus.observeQuery(route, reply.elapsedTime / 1000);
   });
@@ -68,5 +80,21 @@ export async function createApiServer(services: StorageServices, options: ApiSer
   registerEventsRoutes(app, services);
   await registerDashboardRoutes(app);
   await app.ready();
-  return app;
+  const server = app as unknown as ApiServer;
+  server.inFlight = () => inFlight;
+  server.whenIdle = (maxWaitMs) => {
+    if (inFlight === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        idleWaiters = idleWaiters.filter((w) => w !== wake);
+        resolve();
+      }, maxWaitMs);
+      idleWaiters.push(wake);
+    });
+  };
+  return server;
 }

@@ -207,13 +207,17 @@ class BotSimRun implements BotSimHandle {
     if (now - resume.startTime >= 60_000) {
       const from = new Date(resume.startTime).toISOString();
       options.print(`[bot-sim] backfill from ${from} (${resume.latestStored === null ? 'empty database' : 'topping up since the last run'})`);
-      this.backfillReport = await backfill(
-        services,
-        simulation,
-        Date.now(),
-        (p) => options.print(`[bot-sim] backfill day ${p.done}/${p.total}: ${p.written.points.toLocaleString('en-US')} points, ${p.written.orders} orders, ${p.written.fills} fills, ${p.written.candles} candles`),
-        this.abort.signal,
-      );
+      let lastPrinted = 0;
+      this.backfillReport = await backfill(services, simulation, Date.now(), {
+        signal: this.abort.signal,
+        // Readers first: while the dashboard's requests are in flight, the next slice waits (at most 2 s).
+        beforeSlice: () => this.server?.whenIdle(2_000) ?? Promise.resolve(),
+        onProgress: (p) => {
+          if (p.done !== p.total && performance.now() - lastPrinted < 2_000) return;
+          lastPrinted = performance.now();
+          options.print(`[bot-sim] backfill ${Math.round((100 * p.done) / p.total)}% (back to ${p.reached.toISOString()}): ${p.written.points.toLocaleString('en-US')} points, ${p.written.orders} orders, ${p.written.fills} fills, ${p.written.candles} candles`);
+        },
+      });
       const r = this.backfillReport;
       options.print(`[bot-sim] backfill done in ${(r.durationMs / 1000).toFixed(1)} s: ${r.written.points.toLocaleString('en-US')} points, ${r.written.orders} orders, ${r.written.fills} fills, ${r.written.positions} positions, ${r.written.candles} candles, ${r.written.events} events`);
       if (this.abort.signal.aborted) return;

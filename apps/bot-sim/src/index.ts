@@ -2,7 +2,7 @@
 
 export { startBotSim, DEFAULT_BOT_SIM_OPTIONS, type BotSimOptions, type BotSimHandle, type BotSimReport } from './bot-sim.js';
 export { parseBotSimArguments, buildBotSimCommand, runBotSimCommand } from './bot-sim-command.js';
-export { backfill, splitByDay, type BackfillProgress, type BackfillReport } from './backfill.js';
+export { backfill, splitByPeriod, type BackfillOptions, type BackfillProgress, type BackfillReport } from './backfill.js';
 export { findResumePoint, cancelStaleOrders, type ResumePoint } from './resume-point.js';
 export { writeSimulationOutput, emptyCounts, addCounts, type WrittenCounts } from './write-simulation-output.js';
 export { RunSummarizer, formatSummary, SUMMARY_TABLES, type RunSummary } from './run-summary.js';

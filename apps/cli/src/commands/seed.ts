@@ -12,6 +12,8 @@ import { UsageError } from '../command-errors.js';
 import { withServices } from '../open-services.js';
 import type { GlobalOptions } from '../open-storage.js';
 
+const SLICE_MS = 6 * 3_600_000;
+
 function wholeNumber(option: string, value: string, min: number, max: number): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new UsageError(`invalid ${option}: must be a whole number from ${min} to ${max}, got "${value}"`);
@@ -51,11 +53,14 @@ export function registerSeedCommand(program: Command, globals: () => GlobalOptio
           initialState: resume.initialState,
           extraSeries: generateSeriesSet(seriesCount, seed).map((s) => ({ name: `fleet.${s.name}`, labels: s.labels })),
         });
-        const bar = options.progress ? new SingleBar({ format: 'seeding [{bar}] {value}/{total} days | {points} points, {orders} orders, {fills} fills', hideCursor: true }) : null;
-        bar?.start(Math.max(1, Math.ceil((now - resume.startTime) / 86_400_000)), 0, { points: 0, orders: 0, fills: 0 });
-        const report = await backfill(services, simulation, now, (p) => {
-          bar?.setTotal(p.total);
-          bar?.update(p.done, { points: p.written.points.toLocaleString('en-US'), orders: p.written.orders, fills: p.written.fills });
+        const bar = options.progress ? new SingleBar({ format: 'seeding [{bar}] {percentage}% | {points} points, {orders} orders, {fills} fills', hideCursor: true }) : null;
+        bar?.start(Math.max(1, Math.ceil((now - resume.startTime) / SLICE_MS)), 0, { points: 0, orders: 0, fills: 0 });
+        const report = await backfill(services, simulation, now, {
+          sliceMs: SLICE_MS,
+          onProgress: (p) => {
+            bar?.setTotal(p.total);
+            bar?.update(p.done, { points: p.written.points.toLocaleString('en-US'), orders: p.written.orders, fills: p.written.fills });
+          },
         });
         bar?.stop();
         const w = report.written;
