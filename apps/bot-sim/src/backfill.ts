@@ -60,6 +60,8 @@ export async function backfill(
   let done = 0;
   for (const slice of slices) {
     if (options.signal?.aborted) break;
+    // Let pending I/O (HTTP requests) in: the writes resolve on microtasks, which alone would starve it.
+    await new Promise((resolve) => setImmediate(resolve));
     await options.beforeSlice?.();
     addCounts(written, await writeSimulationOutput(services, slice.output, 'bulk'));
     done += 1;
