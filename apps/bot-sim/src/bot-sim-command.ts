@@ -67,15 +67,18 @@ export function parseBotSimArguments(argv: string[], env: NodeJS.ProcessEnv = pr
 export async function runBotSimCommand(argv: string[]): Promise<number> {
   const options = parseBotSimArguments(argv);
   const bot = await startBotSim(options);
-  let signals = 0;
+  // Ctrl-C reaches this process twice at once (from the terminal, and relayed
+  // by tsx/pnpm): only a signal more than a second after the first forces an exit.
+  let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
+    if (firstSignalAt === 0) {
+      firstSignalAt = Date.now();
+      console.log(`[bot-sim] ${signal}: flushing and stopping... (again to exit at once)`);
+      void bot.stop();
+    } else if (Date.now() - firstSignalAt > 1_000) {
       console.error(`[bot-sim] ${signal} again: exiting without flushing`);
       process.exit(130);
     }
-    console.log(`[bot-sim] ${signal}: flushing and stopping...`);
-    void bot.stop();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
