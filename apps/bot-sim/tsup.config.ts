@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/main.ts'],
+  entry: ['src/main.ts', 'src/index.ts'],
+  dts: true,
   format: ['esm'],
   clean: true,
   sourcemap: true,

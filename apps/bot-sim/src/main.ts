@@ -1,22 +1,18 @@
-// The main job (`pnpm start`). Opens storage (the embedded TimescaleDB under
-// .data/ unless DATABASE_URL says otherwise), applies migrations and prints
-// the health report. The simulated bot grows here.
+#!/usr/bin/env node
+// Entry point of the main job (`pnpm start`): see bot-sim.ts.
 
-import { createStorage } from '@ag/storage-core';
+import { CommanderError } from 'commander';
+import { StorageError } from '@ag/storage-core';
+import { runBotSimCommand } from './bot-sim-command.js';
 
-const storage = await createStorage({ config: { logging: { level: 'warn' } } });
 try {
-  const report = await storage.migrate();
-  const health = await storage.health();
-  const timescale = health.timescale
-    ? `TimescaleDB ${health.timescale.version} (${health.timescale.license} license)`
-    : 'no TimescaleDB (plain PostgreSQL)';
-  console.log(`ag-storage on ${health.engine} ${health.url}`);
-  console.log(`  server      PostgreSQL ${health.serverVersion}`);
-  console.log(`  timescale   ${timescale}`);
-  console.log(`  features    compression=${health.capabilities?.compression} continuous aggregates=${health.capabilities?.continuousAggregates}`);
-  console.log(`  migrations  ${health.migrations.applied} applied (${report.applied.length} just now), ${health.migrations.pending.length} pending`);
-  console.log(`  status      ${health.status}`);
-} finally {
-  await storage.close();
+  process.exitCode = await runBotSimCommand(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    const prefix = error instanceof StorageError ? `${error.name} [${error.code}]` : 'error';
+    console.error(`bot-sim: ${prefix}: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
 }

@@ -5,8 +5,17 @@
 import { Command, CommanderError } from 'commander';
 import { StorageError } from '@ag/storage-core';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerCompressCommand } from './commands/compress.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerHealthCommand } from './commands/health.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerQueryCommand } from './commands/query.js';
+import { registerRetentionCommand } from './commands/retention.js';
+import { registerSeedCommand } from './commands/seed.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerStatsCommand } from './commands/stats.js';
+import { UsageError } from './command-errors.js';
 import type { GlobalOptions } from './open-storage.js';
 
 export function buildProgram(): Command {
@@ -20,6 +29,14 @@ export function buildProgram(): Command {
   const globals = () => program.opts<GlobalOptions>();
   registerMigrateCommand(program, globals);
   registerHealthCommand(program, globals);
+  registerSeedCommand(program, globals);
+  registerStatsCommand(program, globals);
+  registerRetentionCommand(program, globals);
+  registerCompressCommand(program, globals);
+  registerQueryCommand(program, globals);
+  registerExportCommand(program, globals);
+  registerImportCommand(program, globals);
+  registerServeCommand(program, globals);
   registerBenchCommand(program);
   return program;
 }
@@ -32,6 +49,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      console.error(`ag-storage: ${error.message} (see --help)`);
+      return 2;
     }
     const prefix = error instanceof StorageError ? `${error.name} [${error.code}]` : 'error';
     console.error(`ag-storage: ${prefix}: ${(error as Error).message}`);

@@ -1,49 +1,19 @@
 // Reproducible metric data for the ingest and query benchmarks: 1,000 series
-// with realistic trading-bot label sets (metric, venue, market, topic, bot),
-// and point i of a run always the same (series, time, value), computed from
-// a seeded hash, so every case of a run writes exactly the same rows without
-// holding them all in memory.
+// with realistic trading-bot label sets (metric, venue, market, topic, bot;
+// the shared generator in @ag/storage-testing/generators), and point i of a
+// run always the same (series, time, value), computed from a seeded hash, so
+// every case of a run writes exactly the same rows without holding them all
+// in memory.
 
 import type { MetricPointInput } from '@ag/storage-metrics';
+import { generateSeriesSet, hash32, type GeneratedSeries } from '@ag/storage-testing/generators';
 
-export interface BenchSeries {
-  name: string;
-  labels: Record<string, string>;
-}
+export type BenchSeries = GeneratedSeries;
+export { hash32 };
 
-const METRICS = ['bot.pnl', 'bot.position', 'book.spread_bps', 'book.depth', 'order.latency_ms', 'feed.lag_ms', 'risk.exposure', 'strategy.signal'];
-const VENUES = ['binance', 'coinbase', 'kraken', 'okx', 'bybit'];
-const MARKETS = ['BTC-USD', 'ETH-USD', 'SOL-USD', 'XRP-USD', 'DOGE-USD', 'ADA-USD', 'AVAX-USD', 'LINK-USD', 'DOT-USD', 'MATIC-USD'];
-const TOPICS = ['trades', 'book', 'ticker', 'fills'];
-
-/** 32-bit mix of (seed, i): a stateless PRNG, so point i is the same in every case. */
-export function hash32(seed: number, i: number): number {
-  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(i + 0x632be5ab, 0xc2b2ae35);
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
-  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
+/** The benchmarks' 1,000 series: the shared generator's label sets. */
 export function benchSeries(count = 1000, seed = 42): BenchSeries[] {
-  const out: BenchSeries[] = [];
-  const seen = new Set<string>();
-  for (let i = 0; out.length < count; i += 1) {
-    const h = hash32(seed, i);
-    const series = {
-      name: METRICS[h % METRICS.length] as string,
-      labels: {
-        venue: VENUES[(h >>> 4) % VENUES.length] as string,
-        market: MARKETS[(h >>> 8) % MARKETS.length] as string,
-        topic: TOPICS[(h >>> 12) % TOPICS.length] as string,
-        bot: `bot-${(h >>> 16) % 8}`,
-      },
-    };
-    const key = JSON.stringify(series);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(series);
-  }
-  return out;
+  return generateSeriesSet(count, seed);
 }
 
 export interface PointSource {

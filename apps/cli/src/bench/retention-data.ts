@@ -3,21 +3,12 @@
 // data (orders with fills, position snapshots), bulk-loaded with COPY.
 
 import { copyTextValue, type Storage } from '@ag/storage-core';
+import { seededRandom } from '@ag/storage-testing/generators';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-/** A seeded PRNG (mulberry32), so every run generates the same data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom };
 
 const METRICS = ['cpu.load', 'mem.used_mb', 'rtds.lag_ms', 'orderbook.depth', 'ws.messages'];
 

@@ -1,0 +1,106 @@
+// The main job, bounded: a small backfill and a few seconds of live running
+// on each engine. Data lands in every table, the summary line is printed,
+// the API answers while it runs, and shutdown flushes everything (points
+// accepted = points stored = rows). A second start on the same database
+// does not backfill again and cancels the orders the first run left open.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createStorage } from '@ag/storage-core';
+import { createTestDatabase, describeEachEngine, type TestDatabase } from '@ag/storage-testing';
+import { startBotSim, SUMMARY_TABLES, type BotSimReport } from '../src/index.js';
+
+const TABLES = SUMMARY_TABLES;
+
+describeEachEngine('bot-sim bounded run', ({ engine, adminUrl }) => {
+  let url: string;
+  let database: TestDatabase | undefined;
+  let dir: string | undefined;
+  let first: BotSimReport;
+  const lines: string[] = [];
+  let apiStatus = 0;
+  let apiRows: Record<string, number> = {};
+
+  const countRows = async () => {
+    const storage = await createStorage({ url, env: {}, config: { logging: { level: 'warn' } } });
+    try {
+      const [row] = await storage.query<Record<string, number>>(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t})::int8 AS ${t}`).join(', ')}`);
+      return Object.fromEntries(TABLES.map((t) => [t, Number(row?.[t])])) as Record<(typeof TABLES)[number], number>;
+    } finally {
+      await storage.close();
+    }
+  };
+
+  beforeAll(async () => {
+    if (engine === 'embedded') {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'ag-bot-sim-'));
+      url = `pglite://${dir}`;
+    } else {
+      database = await createTestDatabase(adminUrl as string);
+      url = database.url;
+    }
+    const bot = await startBotSim({
+      url, port: 0, backfillDays: 2, markets: 2, durationSec: 4, summaryEverySec: 1, schedulerDelaySec: 0, tickMs: 100,
+      print: (line) => lines.push(line),
+    });
+    // While it runs: the API answers with the data written so far.
+    while (!lines.some((l) => l.includes('] live:'))) await new Promise((r) => setTimeout(r, 100));
+    const response = await fetch(`${bot.url}api/stats`);
+    apiStatus = response.status;
+    apiRows = ((await response.json()) as { rows: Record<string, number> }).rows;
+    first = await bot.done;
+  });
+  afterAll(async () => {
+    await database?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes into every table', async () => {
+    const rows = await countRows();
+    for (const table of TABLES) expect(rows[table], table).toBeGreaterThan(0);
+  });
+
+  it('serves the API while it runs', () => {
+    expect(apiStatus).toBe(200);
+    expect(apiRows.metric_points).toBeGreaterThan(0);
+  });
+
+  it('prints the periodic summary line', () => {
+    const summary = lines.find((l) => /^\[bot-sim\] live \d+:\d\d:\d\d \| \d[\d,]* points\/s \| rows: points [\d,]+ orders [\d,]+ fills [\d,]+ positions [\d,]+ candles [\d,]+ events [\d,]+ \| storage [\d.]+ MB \| compression /.test(l));
+    expect(summary, lines.join('\n')).toBeDefined();
+    if (engine === 'embedded') expect(lines.some((l) => /compression [\d.]+x \([\d.]+% saved\)/.test(l))).toBe(true);
+  });
+
+  it('flushes every live point on shutdown: accepted = stored = rows', async () => {
+    expect(first.live.points).toBeGreaterThan(0);
+    expect(first.ingest.accepted).toBe(first.live.points);
+    expect(first.liveFlushedPoints).toBe(first.live.points);
+    expect(first.ingest.bufferDepth).toBe(0);
+    expect(first.ingest.deadLettered).toBe(0);
+    const rows = await countRows();
+    expect(rows.metric_points).toBe((first.backfill?.written.points ?? 0) + first.live.points - first.ingest.duplicates);
+    expect(lines.at(-1)).toMatch(/stopped: [\d,]+ live points accepted, [\d,]+ flushed, 0 left in the buffer, 0 dead-lettered/);
+  });
+
+  it('backfilled the requested days of history', () => {
+    expect(first.backfill).not.toBeNull();
+    const span = (first.backfill?.to.getTime() ?? 0) - (first.backfill?.from.getTime() ?? 0);
+    expect(span).toBeGreaterThan(2 * 86_400_000 - 120_000);
+    expect(span).toBeLessThan(2 * 86_400_000 + 120_000);
+  });
+
+  it('a second start does not backfill again, and cancels the orders left open', async () => {
+    const before = await countRows();
+    const again: string[] = [];
+    const bot = await startBotSim({ url, serve: false, backfillDays: 2, markets: 2, durationSec: 1, summaryEverySec: 60, schedulerDelaySec: 3600, print: (l) => again.push(l) });
+    const second = await bot.done;
+    expect(second.backfill).toBeNull();
+    expect(again.join('\n')).toMatch(/history is up to date/);
+    expect(second.cancelledStaleOrders).toBeGreaterThan(0);
+    const after = await countRows();
+    expect(after.metric_points).toBe(before.metric_points + second.live.points - second.ingest.duplicates);
+    expect(after.candles - before.candles).toBeLessThan(20);
+  });
+});

@@ -1,0 +1,127 @@
+// `ag-storage query metrics|aggregate|latest|orders|fills|positions|candles|events`:
+// the API's reads from the command line, with the same parameters (as
+// options) and the same validation, printed as a table, JSON or CSV.
+
+import type { Command } from 'commander';
+import {
+  aggregateMetrics,
+  listEvents,
+  listFills,
+  listLatestPositions,
+  listOrders,
+  listPositions,
+  readCandles,
+  readLatestMetrics,
+  readMetricPoints,
+  type StorageServices,
+} from '@ag/api';
+import { asUsageError } from '../command-errors.js';
+import { withServices } from '../open-services.js';
+import type { GlobalOptions } from '../open-storage.js';
+import { outputFormat, printRows } from '../output-format.js';
+
+interface Answer {
+  data: readonly object[];
+  truncated?: boolean;
+  nextCursor?: string | null;
+}
+
+type Read = (services: StorageServices, input: Record<string, unknown>) => Promise<Answer>;
+
+interface QueryKind {
+  description: string;
+  options: Array<[flags: string, description: string]>;
+  read: Read;
+}
+
+const RANGE: Array<[string, string]> = [
+  ['--start <time>', 'range start, included (ISO 8601 with a zone, or epoch ms)'],
+  ['--end <time>', 'range end, excluded (default now)'],
+];
+const LABELS: [string, string] = ['--labels <json>', 'label filters as a JSON object, e.g. \'{"venue":"binance"}\''];
+
+const KINDS: Record<string, QueryKind> = {
+  metrics: {
+    description: 'raw metric points of a range (default: the last hour)',
+    options: [['--name <names>', 'metric name(s), comma-separated'], ...RANGE, LABELS, ['--limit <n>', 'at most n points'], ['--order <order>', 'asc | desc']],
+    read: (s, q) => readMetricPoints(s, q),
+  },
+  aggregate: {
+    description: 'bucketed aggregates of a metric (default: the last 24 hours, 1h buckets, avg)',
+    options: [
+      ['--name <names>', 'metric name(s), comma-separated'], ...RANGE,
+      ['--bucket <width>', 'bucket width: 1m, 15m, 1h, 1d, ...'],
+      ['--aggregations <list>', 'count,sum,avg,min,max,stddev,first,last,p50,p90,p95,p99'],
+      LABELS, ['--group-by <labels>', 'label name(s) to group by'], ['--fill <mode>', 'none | null | previous'],
+    ],
+    read: (s, q) => aggregateMetrics(s, q),
+  },
+  latest: {
+    description: 'the newest point of every matching series',
+    options: [['--name <names>', 'metric name(s), comma-separated'], LABELS],
+    read: (s, q) => readLatestMetrics(s, q),
+  },
+  orders: {
+    description: 'orders of a range, newest first (default: the last 24 hours)',
+    options: [...RANGE, ['--venue <venue>', ''], ['--market <market>', ''], ['--side <side>', 'buy | sell'], ['--status <list>', 'status(es), comma-separated'], ['--limit <n>', 'page size (default 100)'], ['--cursor <cursor>', 'the next page (printed after a full page)'], ['--order <order>', 'asc | desc']],
+    read: (s, q) => listOrders(s, q),
+  },
+  fills: {
+    description: 'fills of a range (default: the last 24 hours) or of one order',
+    options: [...RANGE, ['--order-id <uuid>', 'the fills of this order'], ['--venue <venue>', ''], ['--market <market>', ''], ['--side <side>', 'buy | sell'], ['--limit <n>', 'at most n (default 100)'], ['--order <order>', 'asc | desc']],
+    read: (s, q) => listFills(s, q),
+  },
+  positions: {
+    description: 'position snapshots of a market over a range, or --latest for every market',
+    options: [['--market <market>', 'the market (required without --latest)'], ['--venue <venue>', ''], ...RANGE, ['--limit <n>', 'at most n snapshots'], ['--latest', 'the newest snapshot of every market']],
+    read: (s, q) => {
+      const { latest, ...rest } = q;
+      return latest ? listLatestPositions(s, rest) : listPositions(s, rest);
+    },
+  },
+  candles: {
+    description: 'OHLCV bars of a series over a range, or the newest --count bars',
+    options: [['--venue <venue>', ''], ['--symbol <symbol>', ''], ['--timeframe <tf>', '1m 5m 15m 30m 1h 4h 1d 1w (default 1m)'], ...RANGE, ['--count <n>', 'the newest n bars (without a range; default 120)'], ['--limit <n>', 'at most n bars of a range']],
+    read: (s, q) => readCandles(s, q),
+  },
+  events: {
+    description: 'events of a range, newest first (default: the last 24 hours)',
+    options: [...RANGE, ['--kind <kind>', ''], ['--min-severity <severity>', 'debug | info | warning | error | critical'], ['--source <source>', ''], ['--limit <n>', 'at most n (default 100)'], ['--order <order>', 'asc | desc']],
+    read: (s, q) => listEvents(s, q),
+  },
+};
+
+export function registerQueryCommand(program: Command, globals: () => GlobalOptions): void {
+  const query = program.command('query').description(`read stored data: ${Object.keys(KINDS).join(', ')}`);
+  for (const [name, kind] of Object.entries(KINDS)) {
+    const command = query.command(name).description(kind.description);
+    for (const [flags, description] of kind.options) command.option(flags, description);
+    command
+      .option('--json', 'print JSON (rows and paging facts)')
+      .option('--csv', 'print CSV')
+      .action(async (options: Record<string, unknown>) => {
+        const { json, csv, ...input } = options;
+        const format = outputFormat({ json: Boolean(json), csv: Boolean(csv) });
+        const answer = await withServices(globals(), async (services) => {
+          try {
+            return await kind.read(services, input);
+          } catch (error) {
+            throw asUsageError(error);
+          }
+        });
+        const rows = answer.data.map(flattenRow);
+        printRows(format, rows, answer);
+        if (format !== 'json') {
+          if (answer.truncated) console.error(`(${rows.length} rows; more matched: raise --limit or narrow the range)`);
+          if (answer.nextCursor) console.error(`(more: --cursor '${answer.nextCursor}')`);
+        }
+      });
+  }
+}
+
+/** Metric points lead with their time; everything else prints as stored. */
+function flattenRow(item: object): Record<string, unknown> {
+  const row = item as Record<string, unknown>;
+  if ('timestamp' in row && 'value' in row) return { time: row.timestamp, name: row.name, value: row.value, labels: row.labels };
+  return row;
+}

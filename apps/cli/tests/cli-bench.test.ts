@@ -1,0 +1,25 @@
+// `ag-storage bench` runs a suite on the engine asked for, prints its table
+// and saves the JSON results (the smallest suite, --quick).
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { describeEachEngine } from '@ag/storage-testing';
+import { runCli } from './support/run-cli.js';
+
+describeEachEngine('ag-storage bench', ({ engine }) => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'ag-bench-out-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('runs bench execution --quick and saves its rows', async () => {
+    const result = await runCli(['bench', 'execution', '--quick', '--engine', engine, '--out', out]);
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toMatch(/^bench execution$/m);
+    const saved = JSON.parse(readFileSync(path.join(out, 'execution-latest.json'), 'utf8')) as { quick: boolean; rows: Array<{ engine: string; perSecond?: number }> };
+    expect(saved.quick).toBe(true);
+    expect(saved.rows.length).toBeGreaterThan(5);
+    expect(new Set(saved.rows.map((r) => r.engine))).toEqual(new Set([engine]));
+    expect(saved.rows.some((r) => (r.perSecond ?? 0) > 0)).toBe(true);
+  }, 300_000);
+});

@@ -1,0 +1,23 @@
+// @ag/storage-testing/generators: reproducible, realistic data for seeding,
+// benchmarks and the simulated bot. No test framework is loaded from here,
+// so applications can use it at run time.
+
+export { seededRandom, hash32, normalDeviate } from './seeded-random.js';
+export { generateSeriesSet, type GeneratedSeries } from './metric-series-sets.js';
+export {
+  TradingSimulation,
+  SIMULATED_MARKETS,
+  BOT_METRICS,
+  type SimulatedMarketSpec,
+  type SimulationOptions,
+  type SimulationSettings,
+  type SimulationOutput,
+  type MarketStartState,
+  type SimOrder,
+  type SimFill,
+  type SimPosition,
+  type SimCandle,
+  type SimPoint,
+  type SimEvent,
+  type SimSide,
+} from './trading-simulation.js';
