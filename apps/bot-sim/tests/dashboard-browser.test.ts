@@ -1,11 +1,12 @@
 // The dashboard in a real browser: Debian's Chromium (/usr/bin/chromium,
 // driven by playwright-core; no browser is ever downloaded) loads the page
 // of a running bot-sim with a backfilled history, waits for the charts to be
-// drawn with data, checks there were no console errors, and saves the
-// screenshot the README shows (docs/dashboard.png). Skipped, saying why,
-// when Chromium is not installed (apt-get install chromium).
+// drawn with data, checks there were no console errors, and saves a
+// screenshot under test-results/ (with UPDATE_SCREENSHOT=1 also the one the
+// README shows, docs/dashboard.png, so a test run leaves the tree clean).
+// Skipped, saying why, when Chromium is not installed (apt-get install chromium).
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startBotSim, type BotSimHandle } from '../src/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/dashboard.png');
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const SCREENSHOT = path.join(REPO, 'test-results', 'dashboard.png');
+const README_SCREENSHOT = path.join(REPO, 'docs', 'dashboard.png');
 const available = existsSync(CHROMIUM);
 const title = available ? 'dashboard in Chromium' : `dashboard in Chromium (skipped: ${CHROMIUM} is not installed; apt-get install chromium)`;
 
@@ -84,5 +87,6 @@ describe.skipIf(!available)(title, () => {
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);
+    if (process.env.UPDATE_SCREENSHOT === '1') copyFileSync(SCREENSHOT, README_SCREENSHOT);
   });
 });

@@ -12,7 +12,15 @@ SELECT *
 FROM orders
 WHERE status IN ('new', 'open', 'partially_filled');
 
+-- One primary-key probe per (venue, market). Not DISTINCT ON (...) ORDER BY
+-- time DESC: TimescaleDB 2.23 plans that as a SkipScan over the ascending
+-- key, which on compressed chunks returns an OLDER row (a test guards this).
 CREATE VIEW latest_positions AS
-SELECT DISTINCT ON (venue, market) *
-FROM positions
-ORDER BY venue, market, time DESC;
+SELECT k.venue, k.market, p.time, p.size, p.avg_entry_price, p.unrealized_pnl, p.realized_pnl
+  FROM (SELECT DISTINCT venue, market FROM positions) k
+ CROSS JOIN LATERAL (
+       SELECT x.time, x.size, x.avg_entry_price, x.unrealized_pnl, x.realized_pnl
+         FROM positions x
+        WHERE x.venue = k.venue AND x.market = k.market
+        ORDER BY x.time DESC
+        LIMIT 1) p;

@@ -52,22 +52,13 @@ const positionsQuery = z
 
 const latestPositionsQuery = z.object({ venue: nameParameter.optional(), market: nameParameter.optional() }).strict();
 
-/**
- * The newest snapshot per (venue, market), one primary-key probe each. Not
- * the latest_positions view: its DISTINCT ON ... ORDER BY time DESC is
- * planned by TimescaleDB 2.23 as a SkipScan over the ascending primary key,
- * which returns the OLDEST row of the newest chunk (seen on the embedded
- * engine).
- */
+/** The newest snapshot per (venue, market), from the latest_positions view. */
 const LATEST_POSITIONS = `
-SELECT p.time, p.venue, p.market, p.size, p.avg_entry_price AS "avgEntryPrice",
-       p.unrealized_pnl AS "unrealizedPnl", p.realized_pnl AS "realizedPnl"
-  FROM (SELECT DISTINCT venue, market FROM positions
-         WHERE ($1::text IS NULL OR venue = $1) AND ($2::text IS NULL OR market = $2)) k
- CROSS JOIN LATERAL (SELECT * FROM positions p
-                      WHERE p.venue = k.venue AND p.market = k.market
-                      ORDER BY p.time DESC LIMIT 1) p
- ORDER BY p.venue, p.market`;
+SELECT time, venue, market, size, avg_entry_price AS "avgEntryPrice",
+       unrealized_pnl AS "unrealizedPnl", realized_pnl AS "realizedPnl"
+  FROM latest_positions
+ WHERE ($1::text IS NULL OR venue = $1) AND ($2::text IS NULL OR market = $2)
+ ORDER BY venue, market`;
 
 export async function listOrders(services: StorageServices, input: unknown) {
   const q = parseParameters(ordersQuery, input);

@@ -40,13 +40,20 @@ export interface PositionDrift extends MarketKey {
   drift: { size: Prisma.Decimal; avgEntryPrice: Prisma.Decimal | null; realizedPnl: Prisma.Decimal } | null;
 }
 
+/**
+ * The newest snapshot at or before $1 per (venue, market): one primary-key
+ * probe each. Not DISTINCT ON ... ORDER BY time DESC, which TimescaleDB 2.23
+ * plans as a SkipScan returning older rows from compressed chunks.
+ */
 const LATEST_SNAPSHOTS = `
-SELECT DISTINCT ON (venue, market) *
-  FROM positions
- WHERE time <= $1
-   AND ($2::text IS NULL OR venue = $2)
-   AND ($3::text IS NULL OR market = $3)
- ORDER BY venue, market, time DESC`;
+SELECT p.*
+  FROM (SELECT DISTINCT venue, market FROM positions
+         WHERE time <= $1
+           AND ($2::text IS NULL OR venue = $2)
+           AND ($3::text IS NULL OR market = $3)) k
+ CROSS JOIN LATERAL (SELECT * FROM positions x
+                      WHERE x.venue = k.venue AND x.market = k.market AND x.time <= $1
+                      ORDER BY x.time DESC LIMIT 1) p`;
 
 export async function reconcilePositions(db: Queryable, query: ReconcileQuery): Promise<PositionDrift[]> {
   const at = query.at ?? new Date();
