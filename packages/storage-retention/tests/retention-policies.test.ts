@@ -71,6 +71,14 @@ describe('resolveRetentionPolicies', () => {
     );
   });
 
+  it('keeps metric names that look like object internals (constructor, toString)', () => {
+    const policies = resolveRetentionPolicies(configured(), { metric_overrides: { constructor: 3, toString: 4 } as never });
+    expect(policies.metricOverrides).toEqual([
+      { metricName: 'constructor', days: 3 },
+      { metricName: 'toString', days: 4 },
+    ]);
+  });
+
   it('rejects __proto__ as a metric name instead of dropping it silently', () => {
     const error = (() => {
       try {

@@ -68,14 +68,17 @@ const metricName = z
 
 /**
  * A map keyed by metric name. zod drops a `__proto__` key without a word (it
- * cannot be held as data); refuse it instead, so no override vanishes silently.
+ * cannot be held as data): refuse it instead, so no override vanishes
+ * silently. And zod takes an object with a `constructor` key for a class
+ * instance: hand it the entries on a prototype-less object.
  */
 const metricNameMap = <T extends z.ZodType>(value: T) =>
   z.preprocess((input, context) => {
-    if (input && typeof input === 'object' && Object.prototype.hasOwnProperty.call(input, '__proto__')) {
+    if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
+    if (Object.prototype.hasOwnProperty.call(input, '__proto__')) {
       context.addIssue({ code: 'custom', message: '"__proto__" is a reserved name', input });
     }
-    return input;
+    return Object.assign(Object.create(null) as object, input);
   }, z.record(metricName, value));
 
 /**
