@@ -67,19 +67,24 @@ const metricName = z
   .refine((name) => name.trim() === name, 'must not start or end with spaces');
 
 /**
- * A map keyed by metric name. zod drops a `__proto__` key without a word (it
- * cannot be held as data): refuse it instead, so no override vanishes
- * silently. And zod takes an object with a `constructor` key for a class
- * instance: hand it the entries on a prototype-less object.
+ * A map keyed by metric name, validated as a Map: zod's record drops a
+ * `__proto__` key without a word and takes an object with a `constructor` key
+ * for a class instance, and both are metric names like any other. `__proto__`
+ * is refused (a plain object cannot hold it as data), nothing else is lost.
  */
 const metricNameMap = <T extends z.ZodType>(value: T) =>
-  z.preprocess((input, context) => {
-    if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
-    if (Object.prototype.hasOwnProperty.call(input, '__proto__')) {
-      context.addIssue({ code: 'custom', message: '"__proto__" is a reserved name', input });
-    }
-    return Object.assign(Object.create(null) as object, input);
-  }, z.record(metricName, value));
+  z
+    .preprocess(
+      (input, context) => {
+        if (!input || typeof input !== 'object' || Array.isArray(input) || input instanceof Map) return input;
+        if (Object.prototype.hasOwnProperty.call(input, '__proto__')) {
+          context.addIssue({ code: 'custom', message: '"__proto__" is a reserved name', input });
+        }
+        return new Map(Object.entries(input));
+      },
+      z.map(metricName, value, { error: 'expected a mapping of metric name to value' }),
+    )
+    .transform((map) => Object.fromEntries(map) as Record<string, z.output<T>>);
 
 /**
  * Data lifecycle (@ag/storage-retention). The three original keys have
