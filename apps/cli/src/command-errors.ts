@@ -29,3 +29,12 @@ export function asUsageError(error: unknown): unknown {
   }
   return error;
 }
+
+/** Runs a parameter parser, reporting what it refuses as a UsageError. */
+export function parseOrUsageError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw asUsageError(error);
+  }
+}

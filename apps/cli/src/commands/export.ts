@@ -10,7 +10,7 @@ import { stringify } from 'csv-stringify/sync';
 import { labelsParameter, parseParameters, timeParameter } from '@ag/api';
 import { TIMEFRAMES } from '@ag/storage-execution';
 import { z } from 'zod';
-import { asUsageError } from '../command-errors.js';
+import { parseOrUsageError } from '../command-errors.js';
 import { withServices } from '../open-services.js';
 import type { GlobalOptions } from '../open-storage.js';
 
@@ -53,13 +53,7 @@ export function registerExportCommand(program: Command, globals: () => GlobalOpt
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (options: Record<string, string | undefined>) => {
       const { out, ...input } = options;
-      const q = (() => {
-        try {
-          return parseParameters(candleExport, input);
-        } catch (error) {
-          throw asUsageError(error);
-        }
-      })();
+      const q = parseOrUsageError(() => parseParameters(candleExport, input));
       const rows = await withServices(globals(), (services) =>
         writeTo(out, async (write) => {
           let lines = 0;
@@ -83,13 +77,7 @@ export function registerExportCommand(program: Command, globals: () => GlobalOpt
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (options: Record<string, string | undefined>) => {
       const { out, ...input } = options;
-      const q = (() => {
-        try {
-          return parseParameters(metricExport, input);
-        } catch (error) {
-          throw asUsageError(error);
-        }
-      })();
+      const q = parseOrUsageError(() => parseParameters(metricExport, input));
       const rows = await withServices(globals(), (services) =>
         writeTo(out, async (write) => {
           await write(stringify([[...METRIC_CSV_COLUMNS]]));
