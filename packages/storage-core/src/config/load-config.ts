@@ -1,11 +1,13 @@
 // loadConfig(): defaults <- YAML file <- environment <- explicit overrides,
 // with ${ENV_VAR} references resolved, validated by zod. A bad value fails
-// with a ConfigurationError naming the key, the value and where it came from.
+// with a ConfigurationError naming the key, the value and where it came from;
+// a password written literally in the file is refused (file-credentials.ts).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigurationError } from '../errors/storage-error.js';
+import { assertNoLiteralCredentials } from './file-credentials.js';
 import { storageConfigSchema, type DeepPartial, type StorageConfig } from './config-schema.js';
 
 export interface LoadConfigOptions {
@@ -31,6 +33,7 @@ export function loadConfig(options: LoadConfigOptions = {}): StorageConfig {
   const file = options.file ?? env.AG_STORAGE_CONFIG ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   if (file !== undefined) {
     const fromFile = readConfigFile(file);
+    assertNoLiteralCredentials(fromFile, file);
     merged = mergeDeep(merged, resolveEnvReferences(fromFile, env, ''), sources, `file ${file}`);
   }
   merged = mergeDeep(merged, readEnvironment(env), sources, 'environment');
