@@ -21,6 +21,8 @@ export interface LoadConfigOptions {
 export const ENV_PREFIX = 'AG_STORAGE_';
 const DEFAULT_CONFIG_FILE = 'ag-storage.yaml';
 const SECTIONS = ['database', 'ingestion', 'retention', 'query', 'logging'] as const;
+/** Keys whose environment values stay strings even when they look like numbers (a password "123456"). */
+const STRING_KEYS = new Set(['database.url', 'database.host', 'database.database', 'database.user', 'database.password', 'retention.archive_directory']);
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 type PlainObject = Record<string, unknown>;
@@ -110,7 +112,7 @@ function readEnvironment(env: NodeJS.ProcessEnv): PlainObject {
       put('database', 'ssl', ssl);
       continue;
     }
-    put(section, key, parseEnvScalar(raw));
+    put(section, key, STRING_KEYS.has(`${section}.${key}`) ? raw : parseEnvScalar(raw));
   }
   return out;
 }

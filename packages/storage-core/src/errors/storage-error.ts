@@ -85,10 +85,11 @@ export class ConfigurationError extends ValidationError {
   }
 }
 
-/** A configuration value as errors may show it: masked under a secret-looking key. */
+/** A configuration value as errors keep and show it: masked under a secret-looking key, URLs scrubbed. */
 function secretKeyValue(field: string, value: unknown): unknown {
   const key = field.split(/[.\s]/).pop() ?? field;
-  return isSecretKey(key) && value !== undefined && value !== null && value !== '' ? REDACTED : value;
+  if (isSecretKey(key) && value !== undefined && value !== null && value !== '') return REDACTED;
+  return typeof value === 'string' ? redactSecrets(value) : value;
 }
 
 /** The database could not be reached or dropped the connection. Retryable. */
