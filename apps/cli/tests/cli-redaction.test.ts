@@ -81,6 +81,7 @@ describe('ag-storage failures with a password in the URL or config', () => {
   it('masks it when the URL cannot even be parsed', async () => {
     const { code, err, out } = await runCli(['--url', `postgres://bot:${SECRET}@127.0.0.1:notaport/x`, 'health']);
     expect(code).toBe(1);
+    expect(err).toMatch(/ConfigurationError \[CONFIGURATION\].*database\.url.*not a valid URL/);
     expectNoSecret(out, err);
   });
 
