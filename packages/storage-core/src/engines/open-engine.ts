@@ -22,7 +22,11 @@ export function resolveDatabaseUrl(database: StorageConfig['database'], explicit
     const url = new URL('postgres://placeholder');
     url.hostname = database.host;
     url.port = String(database.port);
-    url.pathname = `/${encodeURIComponent(database.database)}`;
+    // node-postgres decodes the path with decodeURI, which leaves %3F and %23 encoded: such names cannot travel in a URL.
+    if (/[?#]/.test(database.database)) {
+      throw new ConfigurationError('database.database', database.database, 'must not contain "?" or "#" (set database.url instead)');
+    }
+    url.pathname = `/${encodeURI(database.database)}`;
     url.username = encodeURIComponent(database.user);
     if (database.password) url.password = encodeURIComponent(database.password);
     return url.toString();
