@@ -3,7 +3,7 @@
 // Exit codes: 0 success, 1 failure (the message says why), 2 usage error.
 
 import { Command, CommanderError } from 'commander';
-import { StorageError } from '@ag/storage-core';
+import { redactSecrets, StorageError } from '@ag/storage-core';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerCompressCommand } from './commands/compress.js';
 import { registerExportCommand } from './commands/export.js';
@@ -51,11 +51,12 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UsageError) {
-      console.error(`ag-storage: ${error.message} (see --help)`);
+      console.error(redactSecrets(`ag-storage: ${error.message} (see --help)`));
       return 2;
     }
     const prefix = error instanceof StorageError ? `${error.name} [${error.code}]` : 'error';
-    console.error(`ag-storage: ${prefix}: ${(error as Error).message}`);
+    // Errors from outside the storage packages are not redacted at the source: mask here too.
+    console.error(redactSecrets(`ag-storage: ${prefix}: ${(error as Error).message}`));
     return 1;
   }
 }

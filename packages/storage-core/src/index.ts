@@ -13,6 +13,7 @@ export {
   ValidationError,
   ConfigurationError,
   ConnectionError,
+  PoolTimeoutError,
   ConstraintError,
   QueryTimeoutError,
   MigrationError,

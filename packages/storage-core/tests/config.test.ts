@@ -43,7 +43,7 @@ database:
   port: 6543
   database: trading
   user: bot
-  password: hunter2
+  password: \${DB_PASSWORD}
   max_connections: 20
   connection_timeout_sec: 5
 ingestion:
@@ -59,7 +59,7 @@ query:
   cache_ttl_sec: 5
   enable_cache: true
 `);
-    const config = loadConfig({ file, env: {} });
+    const config = loadConfig({ file, env: { DB_PASSWORD: 'hunter2' } });
     expect(config.database).toMatchObject({ host: 'db.internal', port: 6543, database: 'trading', user: 'bot', password: 'hunter2', max_connections: 20 });
     expect(config.ingestion).toMatchObject({ batch_size: 5000, flush_interval_ms: 250, max_buffer_size: 50000 });
     expect(config.retention.metrics_retention_days).toBe(30);

@@ -45,6 +45,29 @@ describeEachEngine('least-privilege roles', ({ engine, adminUrl }) => {
     expect(await storage.query(`SELECT labels FROM metric_series WHERE metric_name = 'writer.ok'`)).toEqual([{ labels: { a: 'b' } }]);
   });
 
+  it('keeps the writer from emptying, altering or dropping tables and from creating roles', async () => {
+    await asRole('ag_storage_writer', async (db) => {
+      await expect(db.query(`TRUNCATE metric_points`)).rejects.toBeInstanceOf(PermissionError);
+      await expect(db.query(`ALTER TABLE orders ADD COLUMN hacked int`)).rejects.toBeInstanceOf(PermissionError);
+      await expect(db.query(`DROP VIEW active_orders`)).rejects.toBeInstanceOf(PermissionError);
+      await expect(db.query(`CREATE INDEX intruder_idx ON orders (venue)`)).rejects.toBeInstanceOf(PermissionError);
+      await expect(db.query(`CREATE FUNCTION ag_storage.intruder() RETURNS int LANGUAGE sql AS 'SELECT 1'`)).rejects.toBeInstanceOf(PermissionError);
+      await expect(db.query(`CREATE ROLE intruder`)).rejects.toBeInstanceOf(PermissionError);
+    });
+    expect(await storage.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'hacked'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('keeps the reader from writing through the refresh functions, updating, emptying or altering', async () => {
+    await asRole('ag_storage_reader', async (db) => {
+      await expect(db.query(`UPDATE orders SET venue = venue`)).rejects.toBeInstanceOf(PermissionError);
+      await expect(db.query(`TRUNCATE events`)).rejects.toBeInstanceOf(PermissionError);
+      await expect(db.query(`DROP TABLE candles`)).rejects.toBeInstanceOf(PermissionError);
+      await expect(
+        db.query(`SELECT ag_storage.refresh_rollup_table('orders_daily_stats', now() - interval '1 day', now())`),
+      ).rejects.toBeInstanceOf(PermissionError);
+    });
+  });
+
   it('lets the reader read every table and view, and nothing else', async () => {
     await asRole('ag_storage_reader', async (db) => {
       for (const relation of ['metric_series', 'metric_points', 'metrics', 'orders', 'active_orders', 'latest_positions', 'metrics_hourly', 'orders_daily_stats', 'ag_storage.rollups']) {

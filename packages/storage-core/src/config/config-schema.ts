@@ -5,6 +5,13 @@ import { z } from 'zod';
 
 const positiveInt = () => z.number().int().positive();
 
+/** A file or directory path: any characters a file system allows, but no NUL or other control characters. */
+const filePath = () =>
+  z
+    .string()
+    .min(1)
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain control characters (NUL, newline, ...)');
+
 export const databaseConfigSchema = z
   .object({
     /** postgres://..., pglite://<dir> or pglite://memory. Wins over host/port/... when set. */
@@ -21,7 +28,7 @@ export const databaseConfigSchema = z
     ssl: z
       .object({
         mode: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).default('disable'),
-        ca_file: z.string().min(1).optional(),
+        ca_file: filePath().optional(),
       })
       .strict()
       .default({ mode: 'disable' }),
@@ -114,7 +121,7 @@ export const retentionConfigSchema = z
     /** Export rows to files before they are removed [false]. */
     archive_enabled: z.boolean().optional(),
     /** Where archives are written [./.data/archive]. */
-    archive_directory: z.string().min(1).optional(),
+    archive_directory: filePath().optional(),
     /** csv.gz: gzip-compressed CSV [csv.gz]. */
     archive_format: z.enum(['csv.gz']).optional(),
     /** How often the scheduler wakes up to run what is due [300]. */

@@ -1,11 +1,13 @@
 // loadConfig(): defaults <- YAML file <- environment <- explicit overrides,
 // with ${ENV_VAR} references resolved, validated by zod. A bad value fails
-// with a ConfigurationError naming the key, the value and where it came from.
+// with a ConfigurationError naming the key, the value and where it came from;
+// a password written literally in the file is refused (file-credentials.ts).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigurationError } from '../errors/storage-error.js';
+import { assertNoLiteralCredentials } from './file-credentials.js';
 import { storageConfigSchema, type DeepPartial, type StorageConfig } from './config-schema.js';
 
 export interface LoadConfigOptions {
@@ -19,6 +21,8 @@ export interface LoadConfigOptions {
 export const ENV_PREFIX = 'AG_STORAGE_';
 const DEFAULT_CONFIG_FILE = 'ag-storage.yaml';
 const SECTIONS = ['database', 'ingestion', 'retention', 'query', 'logging'] as const;
+/** Keys whose environment values stay strings even when they look like numbers (a password "123456"). */
+const STRING_KEYS = new Set(['database.url', 'database.host', 'database.database', 'database.user', 'database.password', 'retention.archive_directory']);
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 type PlainObject = Record<string, unknown>;
@@ -31,6 +35,7 @@ export function loadConfig(options: LoadConfigOptions = {}): StorageConfig {
   const file = options.file ?? env.AG_STORAGE_CONFIG ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   if (file !== undefined) {
     const fromFile = readConfigFile(file);
+    assertNoLiteralCredentials(fromFile, file);
     merged = mergeDeep(merged, resolveEnvReferences(fromFile, env, ''), sources, `file ${file}`);
   }
   merged = mergeDeep(merged, readEnvironment(env), sources, 'environment');
@@ -107,7 +112,7 @@ function readEnvironment(env: NodeJS.ProcessEnv): PlainObject {
       put('database', 'ssl', ssl);
       continue;
     }
-    put(section, key, parseEnvScalar(raw));
+    put(section, key, STRING_KEYS.has(`${section}.${key}`) ? raw : parseEnvScalar(raw));
   }
   return out;
 }

@@ -22,7 +22,11 @@ export function resolveDatabaseUrl(database: StorageConfig['database'], explicit
     const url = new URL('postgres://placeholder');
     url.hostname = database.host;
     url.port = String(database.port);
-    url.pathname = `/${encodeURIComponent(database.database)}`;
+    // node-postgres decodes the path with decodeURI, which leaves %3F and %23 encoded: such names cannot travel in a URL.
+    if (/[?#]/.test(database.database)) {
+      throw new ConfigurationError('database.database', database.database, 'must not contain "?" or "#" (set database.url instead)');
+    }
+    url.pathname = `/${encodeURI(database.database)}`;
     url.username = encodeURIComponent(database.user);
     if (database.password) url.password = encodeURIComponent(database.password);
     return url.toString();
@@ -41,12 +45,30 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
     if (rest === '' ) throw new ConfigurationError('database.url', redactUrl(url), 'pglite:// needs a directory or "memory"');
     return { kind: 'pglite', dataDir: rest === PGLITE_MEMORY || rest === `${PGLITE_MEMORY}/` ? PGLITE_MEMORY : rest };
   }
-  if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', url };
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    if (!isParseableServerUrl(url)) {
+      throw new ConfigurationError('database.url', redactUrl(url), 'not a valid URL (a bad port? special characters in the password must be percent-encoded)');
+    }
+    return { kind: 'postgres', url };
+  }
   throw new ConfigurationError(
     'database.url',
     redactUrl(url),
     'expected postgres://..., postgresql://..., pglite://<dir> or pglite://memory',
   );
+}
+
+/** Whether node-postgres can parse the URL (it also accepts a host-less `user@/db` for a local socket). */
+function isParseableServerUrl(url: string): boolean {
+  for (const candidate of [url, url.replace('@/', '@placeholder/')]) {
+    try {
+      new URL(encodeURI(candidate).replace(/%25([0-9a-f]{2})/gi, '%$1'));
+      return true;
+    } catch {
+      // try the next form
+    }
+  }
+  return false;
 }
 
 export async function openEngine(url: string, config: StorageConfig, logger: Logger): Promise<Engine> {

@@ -1,16 +1,16 @@
 // The server engine: any PostgreSQL (with or without TimescaleDB) through one
 // node-postgres Pool, shared by raw queries, COPY and Prisma (@prisma/adapter-pg).
 
-import { readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
-import { mapDatabaseError } from '../errors/map-database-error.js';
+import { isTlsFailure, mapDatabaseError } from '../errors/map-database-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { StorageConfig } from '../config/config-schema.js';
 import type { Engine, PoolStats, QueryResult, Queryable } from './engine.js';
+import { buildPoolOptions, withoutTls, type TlsSettings } from './postgres-pool-options.js';
 import { runInTransaction } from './run-in-transaction.js';
 
 export interface PostgresEngineOptions {
@@ -49,29 +49,38 @@ export class PostgresEngine implements Engine {
 
   static async open(options: PostgresEngineOptions): Promise<PostgresEngine> {
     const { database } = options;
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: database.max_connections,
-      connectionTimeoutMillis: Math.round(database.connection_timeout_sec * 1000),
-      idleTimeoutMillis: 30_000,
-      application_name: 'ag-storage',
-      types: typeParsers,
-      ...(database.statement_timeout_ms > 0 ? { statement_timeout: database.statement_timeout_ms } : {}),
-      ...sslOptions(database.ssl),
-    });
-    // An idle client whose backend died emits 'error' on the pool; without a
-    // listener that would crash the process. The pool replaces the client.
-    pool.on('error', (error) => {
-      options.logger.warn({ err: error }, 'idle database connection lost; the pool will reconnect');
-    });
-    const engine = new PostgresEngine(pool, options.displayUrl, database.max_connections);
+    const plan = buildPoolOptions(options.url, database);
+    const connect = async (poolOptions: pg.PoolConfig): Promise<pg.Pool> => {
+      const pool = new pg.Pool({ ...poolOptions, types: typeParsers });
+      // An idle client whose backend died emits 'error' on the pool; without a
+      // listener that would crash the process. The pool replaces the client.
+      pool.on('error', (error) => {
+        options.logger.warn({ err: error }, 'idle database connection lost; the pool will reconnect');
+      });
+      try {
+        await pool.query('SELECT 1');
+        return pool;
+      } catch (error) {
+        await pool.end().catch(() => undefined);
+        throw error;
+      }
+    };
+    let pool: pg.Pool;
     try {
-      await pool.query('SELECT 1');
+      pool = await connect(plan.options);
     } catch (error) {
-      await pool.end().catch(() => undefined);
-      throw mapDatabaseError(error, `cannot connect to ${options.displayUrl}`);
+      if (plan.tls.mode !== 'prefer' || !isTlsRefusedByServer(error)) {
+        throw mapDatabaseError(error, `cannot connect to ${options.displayUrl}${tlsHint(plan.tls, error)}`);
+      }
+      // libpq's prefer: TLS when the server offers it, else plain text.
+      options.logger.info({ url: options.displayUrl }, 'server does not offer TLS; connecting without it (sslmode prefer)');
+      try {
+        pool = await connect(withoutTls(plan.options));
+      } catch (retryError) {
+        throw mapDatabaseError(retryError, `cannot connect to ${options.displayUrl}`);
+      }
     }
-    return engine;
+    return new PostgresEngine(pool, options.displayUrl, database.max_connections);
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
@@ -165,23 +174,12 @@ function clientQueryable(client: pg.PoolClient, markBroken: (error: Error) => vo
   };
 }
 
-function sslOptions(ssl: StorageConfig['database']['ssl']): { ssl?: pg.PoolConfig['ssl'] } {
-  switch (ssl.mode) {
-    case 'disable':
-    case 'prefer':
-      return {};
-    case 'require':
-      return { ssl: { rejectUnauthorized: false } };
-    case 'verify-ca':
-    case 'verify-full': {
-      const ca = ssl.ca_file ? readFileSync(ssl.ca_file, 'utf8') : undefined;
-      return {
-        ssl: {
-          rejectUnauthorized: true,
-          ...(ca ? { ca } : {}),
-          ...(ssl.mode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
-        },
-      };
-    }
-  }
+function isTlsRefusedByServer(error: unknown): boolean {
+  return /server does not support SSL connections/i.test((error as Error | undefined)?.message ?? '');
+}
+
+/** Names the TLS setting in a connection failure that TLS caused. */
+function tlsHint(tls: TlsSettings, error: unknown): string {
+  if (tls.mode === 'disable' || !isTlsFailure(error)) return '';
+  return ` (TLS: ${tls.modeKey} = ${tls.mode}${tls.caFile ? `, ${tls.caKey} = ${tls.caFile}` : ''})`;
 }

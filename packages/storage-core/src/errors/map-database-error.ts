@@ -6,6 +6,7 @@ import {
   ConnectionError,
   ConstraintError,
   PermissionError,
+  PoolTimeoutError,
   QueryTimeoutError,
   StorageError,
   ValidationError,
@@ -27,11 +28,24 @@ const CONNECTION_MESSAGES = [
   /connection terminated/i,
   /terminating connection/i,
   /connection (?:is )?closed/i,
-  /timeout exceeded when trying to connect/i,
   /client has encountered a connection error/i,
   /server closed the connection unexpectedly/i,
   /cannot use a pool after calling end/i,
 ];
+
+/** pg-pool's message when every connection stayed busy for connectionTimeoutMillis. */
+const POOL_TIMEOUT_MESSAGE = /timeout exceeded when trying to connect/i;
+/** Node's TLS failures and node-postgres' TLS negotiation failures: retrying does not fix them. */
+const TLS_ERROR_CODES = /^(?:ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|CERT_)/;
+const TLS_MESSAGES = /server does not support SSL connections|error establishing an SSL connection|certificate|self[- ]signed|SSL routines/i;
+
+/** Whether a connection failed because of TLS (no TLS on the server, an untrusted or mismatched certificate). */
+export function isTlsFailure(error: unknown): boolean {
+  const e = error as DriverErrorShape | null;
+  if (!e || typeof e !== 'object' || sqlStateOf(error) !== undefined) return false;
+  if (typeof e.code === 'string' && TLS_ERROR_CODES.test(e.code)) return true;
+  return typeof e.message === 'string' && TLS_MESSAGES.test(e.message);
+}
 
 /** The SQLSTATE carried by a driver error, looking through Prisma's wrappers. */
 export function sqlStateOf(error: unknown): string | undefined {
@@ -59,6 +73,15 @@ export function mapDatabaseError(error: unknown, context?: string): StorageError
   const code = typeof e.code === 'string' ? e.code : undefined;
 
   if (sqlState === '57014') return new QueryTimeoutError(message, base);
+  if (POOL_TIMEOUT_MESSAGE.test(rawMessage)) {
+    return new PoolTimeoutError(
+      `${message}: every connection stayed busy (raise database.max_connections or database.connection_timeout_sec, or hold connections for less time)`,
+      base,
+    );
+  }
+  if (isTlsFailure(error)) return new ConnectionError(message, { ...base, retryable: false });
+  // 28000 / 28P01: the role does not exist or the password is wrong; retrying does not help.
+  if (sqlState?.startsWith('28')) return new ConnectionError(message, { ...base, retryable: false });
   if (sqlState?.startsWith('23') || code === 'P2002' || code === 'P2003' || code === 'P2011') {
     const constraint = typeof e.constraint === 'string' ? e.constraint : undefined;
     return new ConstraintError(message, constraint === undefined ? base : { ...base, constraint });

@@ -1,6 +1,9 @@
 // The typed errors every ag-storage API throws. Each carries a stable `code`,
 // whether retrying the same call may succeed (`retryable`), the PostgreSQL
-// SQLSTATE when there was one, and the original error as `cause`.
+// SQLSTATE when there was one, and the original error as `cause`. Messages,
+// details and JSON never carry a credential (see logging/redact.ts).
+
+import { REDACTED, isSecretKey, redactObject, redactSecrets } from '../logging/redact.js';
 
 export type StorageErrorCode =
   | 'STORAGE'
@@ -30,12 +33,34 @@ export class StorageError extends Error {
   readonly detail: string | undefined;
 
   constructor(message: string, options: StorageErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code ?? 'STORAGE';
     this.retryable = options.retryable ?? false;
     this.sqlState = options.sqlState;
-    this.detail = options.detail;
+    this.detail = options.detail === undefined ? undefined : redactSecrets(options.detail);
+  }
+
+  /** What JSON.stringify shows: the fields above and the cause's name and message, all redacted. */
+  toJSON(): Record<string, unknown> {
+    const cause = this.cause as { name?: unknown; message?: unknown; code?: unknown } | undefined;
+    return {
+      name: this.name,
+      code: this.code,
+      message: redactSecrets(this.message),
+      retryable: this.retryable,
+      ...(this.sqlState !== undefined ? { sqlState: this.sqlState } : {}),
+      ...(this.detail !== undefined ? { detail: this.detail } : {}),
+      ...(cause && typeof cause === 'object'
+        ? {
+            cause: {
+              name: String(cause.name ?? 'Error'),
+              message: redactSecrets(String(cause.message ?? '')),
+              ...(typeof cause.code === 'string' ? { code: cause.code } : {}),
+            },
+          }
+        : {}),
+    };
   }
 }
 
@@ -54,9 +79,17 @@ export class ValidationError extends StorageError {
 /** A configuration key with a bad value; `field` is the dotted key. */
 export class ConfigurationError extends ValidationError {
   constructor(field: string, value: unknown, reason: string, options: StorageErrorOptions = {}) {
-    super(field, value, reason, { ...options, code: 'CONFIGURATION' });
-    this.message = `Invalid configuration ${field} = ${describeValue(value)}: ${reason}`;
+    const shown = secretKeyValue(field, value);
+    super(field, shown, reason, { ...options, code: 'CONFIGURATION' });
+    this.message = redactSecrets(`Invalid configuration ${field} = ${describeValue(shown)}: ${reason}`);
   }
+}
+
+/** A configuration value as errors keep and show it: masked under a secret-looking key, URLs scrubbed. */
+function secretKeyValue(field: string, value: unknown): unknown {
+  const key = field.split(/[.\s]/).pop() ?? field;
+  if (isSecretKey(key) && value !== undefined && value !== null && value !== '') return REDACTED;
+  return typeof value === 'string' ? redactSecrets(value) : value;
 }
 
 /** The database could not be reached or dropped the connection. Retryable. */
@@ -65,6 +98,12 @@ export class ConnectionError extends StorageError {
     super(message, { code: 'CONNECTION', retryable: true, ...options });
   }
 }
+
+/**
+ * Every pooled connection stayed busy for database.connection_timeout_sec
+ * (database.max_connections of them). Retryable: connections free up.
+ */
+export class PoolTimeoutError extends ConnectionError {}
 
 /** A unique, foreign-key, not-null or check constraint refused the write. */
 export class ConstraintError extends StorageError {
@@ -109,7 +148,10 @@ export class BackpressureError extends StorageError {
 
 /** Renders a value for an error message: short, and never huge. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'string') {
+    const text = redactSecrets(value);
+    return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
+  }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
@@ -117,7 +159,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `array(${value.length})`;
   if (typeof value === 'object') {
     try {
-      const text = JSON.stringify(value);
+      const text = JSON.stringify(redactObject(value));
       return text.length > 80 ? `${text.slice(0, 77)}...` : text;
     } catch {
       return 'object';

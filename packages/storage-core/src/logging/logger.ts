@@ -2,7 +2,7 @@
 // structured fields, error messages and stacks.
 
 import { pino, stdSerializers, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { REDACTED, redactSecrets } from './redact.js';
+import { REDACTED, redactObject, redactSecrets } from './redact.js';
 
 export type { Logger } from 'pino';
 
@@ -39,9 +39,11 @@ function censor(value: unknown, path: string[]): unknown {
 }
 
 function serializeError(error: unknown): unknown {
-  const serialized = stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
-  const scrub = (v: unknown): unknown => (typeof v === 'string' ? redactSecrets(v) : v);
-  return Object.fromEntries(Object.entries(serialized).map(([k, v]) => [k, scrub(v)]));
+  const serialized = stdSerializers.err(error as Error) as unknown;
+  if (typeof serialized === 'string') return redactSecrets(serialized);
+  if (!serialized || typeof serialized !== 'object') return serialized;
+  // Deep: an error's own fields (a ValidationError's value, a driver's detail) may hold objects.
+  return redactObject(Object.fromEntries(Object.entries(serialized).filter(([k]) => k !== 'raw')));
 }
 
 /** A pino logger whose output never carries a credential. */

@@ -23,18 +23,25 @@ export function redactSecrets(text: string): string {
 
 /** A deep copy of a config-like object with secret-looking keys masked and URLs scrubbed. */
 export function redactObject<T>(value: T): T {
-  return redactValue(value, undefined) as T;
+  return redactValue(value, undefined, new WeakSet()) as T;
 }
 
-const SECRET_KEYS = /^(password|passwd|pwd|secret|token|api_key|apikey|authorization)$/i;
+const SECRET_KEYS = /^(password|passwd|pwd|secret|token|api_key|apikey|authorization|sslpassword)$/i;
 
-function redactValue(value: unknown, key: string | undefined): unknown {
-  if (key !== undefined && SECRET_KEYS.test(key) && value !== undefined && value !== null && value !== '') return REDACTED;
+/** Whether a key (`password`, `api_key`, ...) names a secret. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.test(key);
+}
+
+function redactValue(value: unknown, key: string | undefined, seen: WeakSet<object>): unknown {
+  if (key !== undefined && isSecretKey(key) && value !== undefined && value !== null && value !== '') return REDACTED;
   if (typeof value === 'string') return redactSecrets(value);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, undefined));
-  if (value instanceof Date) return value;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k)]));
-  }
-  return value;
+  if (value instanceof Date || !value || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[Circular]';
+  seen.add(value);
+  const copy = Array.isArray(value)
+    ? value.map((item) => redactValue(item, undefined, seen))
+    : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k, seen)]));
+  seen.delete(value);
+  return copy;
 }
