@@ -57,6 +57,19 @@ describeEachEngine('least-privilege roles', ({ engine, adminUrl }) => {
     expect(await storage.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'hacked'`)).toEqual([{ n: 0 }]);
   });
 
+  it('lets the writer read the migration history but not rewrite it', async () => {
+    const before = await storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM _prisma_migrations`);
+    await asRole('ag_storage_writer', async (db) => {
+      expect((await db.query(`SELECT count(*)::int AS n FROM _prisma_migrations`)).rows).toEqual(before);
+      await expect(db.query(`DELETE FROM _prisma_migrations`)).rejects.toBeInstanceOf(PermissionError);
+      await expect(db.query(`UPDATE _prisma_migrations SET checksum = 'forged'`)).rejects.toBeInstanceOf(PermissionError);
+      await expect(db.query(`INSERT INTO _prisma_migrations (id, checksum, migration_name) VALUES ('x', 'x', 'forged')`)).rejects.toBeInstanceOf(
+        PermissionError,
+      );
+    });
+    expect(await storage.query(`SELECT count(*)::int AS n FROM _prisma_migrations WHERE checksum = 'forged' OR migration_name = 'forged'`)).toEqual([{ n: 0 }]);
+  });
+
   it('keeps the reader from writing through the refresh functions, updating, emptying or altering', async () => {
     await asRole('ag_storage_reader', async (db) => {
       await expect(db.query(`UPDATE orders SET venue = venue`)).rejects.toBeInstanceOf(PermissionError);
