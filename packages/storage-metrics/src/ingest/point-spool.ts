@@ -214,7 +214,7 @@ export class PointSpool {
   private runCommit(): Promise<void> {
     const run = this.writeOutAll().finally(() => {
       this.committing = undefined;
-      if (this.records.length > 0 && !this.closed) this.scheduleCommit();
+      if (this.hasUnwritten() && !this.closed) this.scheduleCommit();
     });
     this.committing = run;
     return run;
@@ -256,12 +256,17 @@ export class PointSpool {
     await handle.datasync();
     // A new file's name is durable once its directory is synced.
     if (created) await syncDirectory(this.options.directory);
-    if (segment.sealed) {
+    // Sealed meanwhile with a last chunk still to write: the next commit closes it.
+    if (segment.sealed && segment.unflushed.length === 0) {
       await handle.close();
       segment.handle = undefined;
       segment.finished = true;
       this.deleteIfDone(segment);
     }
+  }
+
+  private hasUnwritten(): boolean {
+    return this.records.length > 0 || this.live.some((s) => s.unflushed.length > 0 || (s.sealed && !s.finished));
   }
 
   private deleteIfDone(segment: LiveSegment): void {
