@@ -77,7 +77,7 @@ describe('spool segment format', () => {
   it('skips a record whose checksum does not match and keeps the records after it', () => {
     const { file, recordEnds } = segmentOf([A], [B], [C]);
     const damaged = Buffer.from(file);
-    damaged[recordEnds[0]! + 12] ^= 0xff; // inside B's payload
+    damaged.writeUInt8(damaged.readUInt8(recordEnds[0]! + 12) ^ 0xff, recordEnds[0]! + 12); // inside B's payload
     const decoded = decodeSegment(damaged);
     expect(decoded.points).toEqual([A, C]);
     expect(decoded).toMatchObject({ records: 2, corruptRecords: 1, tornTailBytes: 0 });

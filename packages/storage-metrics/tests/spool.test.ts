@@ -33,7 +33,7 @@ async function writeSegment(directory: string, number: number, records: Normaliz
     at += buffer.append(record);
   }
   const file = Buffer.concat([SEGMENT_MAGIC, buffer.take()]);
-  if (damage !== undefined) file[starts[damage]! + 14] ^= 0xff;
+  if (damage !== undefined) file.writeUInt8(file.readUInt8(starts[damage]! + 14) ^ 0xff, starts[damage]! + 14);
   await writeFile(path.join(directory, segmentFileName(number)), file);
 }
 
