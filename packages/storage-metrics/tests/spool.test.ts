@@ -170,8 +170,11 @@ describeEachEngine('metrics spool', ({ engine, adminUrl }) => {
   it('takes over the lock of a process that is gone', async () => {
     const gone = spawnSync(process.execPath, ['-e', '0']).pid;
     await writeFile(path.join(directory, 'LOCK'), `${gone}\n`);
+    // What a process killed while taking the lock leaves behind.
+    await writeFile(path.join(directory, `LOCK.${gone}.1700000000000`), `${gone}\n`);
     const metrics = open();
     await expect(metrics.bufferMetric({ name: 'spool.stale', value: 1 })).resolves.toBeUndefined();
     expect((await readFile(path.join(directory, 'LOCK'), 'utf8')).trim()).toBe(String(process.pid));
+    expect((await readdir(directory)).filter((name) => name.startsWith('LOCK'))).toEqual(['LOCK']);
   });
 });

@@ -3,11 +3,12 @@
 // whose pid no longer runs is stale (its owner was killed) and is taken
 // over; a live owner is a StorageError naming the directory.
 
-import { link, open, readFile, unlink } from 'node:fs/promises';
+import { link, open, readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { StorageError } from '@ag/storage-core';
 
 export const LOCK_FILE_NAME = 'LOCK';
+const CANDIDATE_FILE = /^LOCK\.(\d+)\.\d+$/;
 
 export interface SpoolLock {
   release(): Promise<void>;
@@ -24,6 +25,7 @@ export async function acquireSpoolLock(directory: string): Promise<SpoolLock & {
       // fails if LOCK exists, and a LOCK never exists without its pid.
       await link(candidate, lockPath);
       await unlink(candidate).catch(() => undefined);
+      await removeCandidatesOfDeadProcesses(directory);
       return { tookOverFromPid, release: () => unlink(lockPath).catch(() => undefined) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
@@ -54,6 +56,14 @@ async function writeSynced(file: string, text: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** Private lock files of processes killed between writing and linking them. */
+async function removeCandidatesOfDeadProcesses(directory: string): Promise<void> {
+  for (const name of await readdir(directory).catch(() => [] as string[])) {
+    const pid = CANDIDATE_FILE.exec(name)?.[1];
+    if (pid !== undefined && !isRunning(Number(pid))) await unlink(path.join(directory, name)).catch(() => undefined);
   }
 }
 
