@@ -88,6 +88,13 @@ export class StorageEngine {
         write: (points) => this.writeNormalized(points),
         onDeadLetter: onDeadLetter ? (points, error) => onDeadLetter(points.map(toMetricPoint), error) : undefined,
         logger: this.logger,
+        spool: merged.ingestion.spool_directory
+          ? {
+              directory: merged.ingestion.spool_directory,
+              fsyncIntervalMs: merged.ingestion.spool_fsync_interval_ms,
+              segmentBytes: merged.ingestion.spool_segment_bytes,
+            }
+          : undefined,
       },
       this.counters,
     );
@@ -115,7 +122,8 @@ export class StorageEngine {
   }
 
   /**
-   * Queues one point for the background writer. Resolves when accepted;
+   * Queues one point for the background writer. Resolves when accepted
+   * (with ingestion.spool_directory set: once it is fsync'd to the spool);
    * waits while the buffer is full and rejects with BackpressureError after
    * ingestion.backpressure_timeout_ms. Invalid points are rejected here and
    * never enter the buffer.
@@ -139,7 +147,11 @@ export class StorageEngine {
     }
   }
 
-  /** Writes everything buffered so far; resolves with the number of points persisted. */
+  /**
+   * Writes everything buffered so far; resolves with the number of points
+   * persisted. With a spool, it first opens it and waits for the replay of
+   * what an earlier process left there.
+   */
   flushBuffer(): Promise<number> {
     return this.pipeline.flush();
   }

@@ -1,5 +1,5 @@
 // The configuration keys this package added to the ingestion and query
-// sections: defaults, environment overrides, and refusals.
+// sections (the spool's included): defaults, environment overrides, and refusals.
 
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, loadConfig } from '@ag/storage-core';
@@ -20,6 +20,23 @@ describe('metrics configuration', () => {
     expect(config.query).toMatchObject({ cache_max_entries: 1000, stream_page_size: 5000, route_to_rollups: true });
   });
 
+  it('leaves the spool off by default, with group commit every 20 ms and 8 MiB segments when it is on', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.ingestion.spool_directory).toBeUndefined();
+    expect(config.ingestion).toMatchObject({ spool_fsync_interval_ms: 20, spool_segment_bytes: 8 * 1024 * 1024 });
+  });
+
+  it('reads the spool keys from the environment', () => {
+    const config = loadConfig({
+      env: {
+        AG_STORAGE_INGESTION_SPOOL_DIRECTORY: '/var/lib/bot/spool',
+        AG_STORAGE_INGESTION_SPOOL_FSYNC_INTERVAL_MS: '5',
+        AG_STORAGE_INGESTION_SPOOL_SEGMENT_BYTES: '1048576',
+      },
+    });
+    expect(config.ingestion).toMatchObject({ spool_directory: '/var/lib/bot/spool', spool_fsync_interval_ms: 5, spool_segment_bytes: 1_048_576 });
+  });
+
   it('reads them from the environment', () => {
     const config = loadConfig({
       env: { AG_STORAGE_INGESTION_SERIES_CACHE_SIZE: '500', AG_STORAGE_QUERY_ROUTE_TO_ROLLUPS: 'false' },
@@ -31,6 +48,11 @@ describe('metrics configuration', () => {
     [{ ingestion: { max_labels_size_bytes: 5000 } }, 'ingestion.max_labels_size_bytes'],
     [{ ingestion: { writer_concurrency: 0 } }, 'ingestion.writer_concurrency'],
     [{ ingestion: { max_label_count: -1 } }, 'ingestion.max_label_count'],
+    [{ ingestion: { spool_directory: '' } }, 'ingestion.spool_directory'],
+    [{ ingestion: { spool_directory: 7 } }, 'ingestion.spool_directory'],
+    [{ ingestion: { spool_fsync_interval_ms: -1 } }, 'ingestion.spool_fsync_interval_ms'],
+    [{ ingestion: { spool_fsync_interval_ms: 2.5 } }, 'ingestion.spool_fsync_interval_ms'],
+    [{ ingestion: { spool_segment_bytes: 100 } }, 'ingestion.spool_segment_bytes'],
     [{ query: { stream_page_size: 0 } }, 'query.stream_page_size'],
     [{ query: { route_to_rollups: 'yes' } }, 'query.route_to_rollups'],
   ])('refuses %j naming the key', (overrides, key) => {

@@ -1,10 +1,14 @@
 // The `bench ingest` suite: metric points per second, and peak RSS, for the
-// buffered pipeline, insertMetricsBatch and single-point insertMetric, next to
-// their baselines in the same run on the same rows: raw COPY into a
-// same-shaped table without conflict handling, a raw unnest INSERT, and
-// Prisma createMany. One database per engine; metric_points is emptied
-// between cases (the series stay, as they would in production).
+// buffered pipeline (also with and without the crash-safe spool),
+// insertMetricsBatch and single-point insertMetric, next to their baselines
+// in the same run on the same rows: raw COPY into a same-shaped table
+// without conflict handling, a raw unnest INSERT, and Prisma createMany.
+// One database per engine; metric_points is emptied between cases (the
+// series stay, as they would in production).
 
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { copyTextValue, type DeepPartial, type Storage, type StorageConfig } from '@ag/storage-core';
 import { StorageEngine } from '@ag/storage-metrics';
 import { measureRun, type BenchEngine, type BenchOptions, type BenchRow, type BenchSuite } from './bench-harness.js';
@@ -12,6 +16,8 @@ import { openBenchDatabase } from './bench-database.js';
 import { benchSeries, pointAt, pointsBetween, type PointSource } from './metrics-data.js';
 
 const BATCH = 10_000;
+/** Producers of the spool cases keep this many bufferMetric calls in flight. */
+const SPOOL_WINDOW = 10_000;
 
 /** The pipeline settings the buffered case runs with (reported with its figures). */
 const INGEST_CONFIG: DeepPartial<StorageConfig> = {
@@ -131,6 +137,37 @@ async function runEngine(engine: BenchEngine, options: BenchOptions, report: (ro
       maxFlushMs: Math.round(stats?.maxFlushLatencyMs ?? 0),
       written: stats?.written ?? 0,
     };
+
+    // The crash-safe spool, side by side with the same producers without it:
+    // SPOOL_WINDOW bufferMetric calls in flight, then wait for their
+    // acknowledgements (with the spool: the fsync covering them).
+    const windowed = (spoolDirectory: string | undefined) => async () => {
+      const metrics = new StorageEngine(storage, { ingestion: spoolDirectory ? { spool_directory: spoolDirectory } : {} });
+      let window: Promise<void>[] = [];
+      for (let i = 0; i < n.points; i += 1) {
+        window.push(metrics.bufferMetric(pointAt(source, i)));
+        if (window.length === SPOOL_WINDOW) {
+          await Promise.all(window);
+          window = [];
+        }
+      }
+      await Promise.all(window);
+      await metrics.close();
+      stats = metrics.stats();
+    };
+    const spoolOff = await run(`buffered, ${SPOOL_WINDOW} bufferMetric in flight, spool off`, n.points, windowed(undefined));
+    const spoolDirectory = await mkdtemp(path.join(tmpdir(), 'ag-bench-spool-'));
+    try {
+      const spoolOn = await run(`buffered, ${SPOOL_WINDOW} bufferMetric in flight, spool on (fsync every 20 ms)`, n.points, windowed(spoolDirectory));
+      spoolOn.notes = {
+        ...spoolOn.notes,
+        vsSpoolOff: (spoolOn.perSecond ?? 0) / (spoolOff.perSecond ?? 1),
+        fsyncs: stats?.spoolFsyncs ?? 0,
+        pointsPerFsync: Math.round((stats?.spooledPoints ?? 0) / Math.max(1, stats?.spoolFsyncs ?? 0)),
+      };
+    } finally {
+      await rm(spoolDirectory, { recursive: true, force: true });
+    }
 
     await run('insertMetric (one point per call)', n.single, async () => {
       const metrics = new StorageEngine(storage);

@@ -56,6 +56,12 @@ export const ingestionConfigSchema = z
     max_label_value_length: positiveInt().max(2048).default(1024),
     /** A series' labels as JSON, in bytes; bounded by PostgreSQL's btree row limit (2704 bytes with the name). */
     max_labels_size_bytes: positiveInt().max(2400).default(2048),
+    /** Crash-safe spool: a directory for the buffered pipeline's write-ahead segments; unset = off. */
+    spool_directory: z.string().min(1).optional(),
+    /** Group commit: acknowledgements wait at most this long for the fsync that covers them (0 = at once). */
+    spool_fsync_interval_ms: z.number().int().min(0).max(10_000).default(20),
+    /** A spool segment file is closed (and deleted once written) at about this size. */
+    spool_segment_bytes: positiveInt().min(4096).max(1_073_741_824).default(8_388_608),
   })
   .strict()
   .refine((c) => c.max_buffer_size >= c.batch_size, {

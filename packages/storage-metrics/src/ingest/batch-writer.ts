@@ -18,8 +18,8 @@ export interface BatchWriterOptions {
   concurrency: number;
   backoff: BackoffPolicy;
   write: (points: NormalizedPoint[]) => Promise<WriteResult>;
-  /** Capacity goes back to the batcher when a batch is done. */
-  release: (count: number) => void;
+  /** Called when a batch is done (written, or given up on): capacity goes back to the batcher. */
+  release: (batch: SealedBatch) => void;
   onDeadLetter: ((points: NormalizedPoint[], error: StorageError) => void) | undefined;
   logger: Logger;
 }
@@ -40,13 +40,15 @@ export class BatchWriter {
     private readonly stats: IngestStats,
   ) {}
 
-  submit(batch: SealedBatch): void {
+  /** Queues a batch; resolves with how it ended. */
+  submit(batch: SealedBatch): Promise<BatchOutcome> {
     let done!: (outcome: BatchOutcome) => void;
     const outcome = new Promise<BatchOutcome>((resolve) => (done = resolve));
     this.pending.add(outcome);
     void outcome.then(() => this.pending.delete(outcome));
     this.queue.push({ batch, done });
     this.pump();
+    return outcome;
   }
 
   /** Outcomes of every batch submitted so far and not yet finished. */
@@ -60,7 +62,7 @@ export class BatchWriter {
       this.active += 1;
       void this.writeUntilDone(next.batch).then((outcome) => {
         this.active -= 1;
-        this.options.release(next.batch.points.length);
+        this.options.release(next.batch);
         next.done(outcome);
         this.pump();
       });

@@ -30,6 +30,14 @@ export interface IngestStats {
   seriesCacheMisses: number;
   queryCacheHits: number;
   queryCacheMisses: number;
+  /** Crash-safe spool (ingestion.spool_directory): points appended, fsyncs (group commits), segment files on disk. */
+  spooledPoints: number;
+  spoolFsyncs: number;
+  spooledSegments: number;
+  /** Points and segments replayed from the spool at start, and records skipped there as corrupt. */
+  replayedPoints: number;
+  replayedSegments: number;
+  spoolCorruptRecords: number;
 }
 
 export function emptyIngestStats(): IngestStats {
@@ -51,5 +59,11 @@ export function emptyIngestStats(): IngestStats {
     seriesCacheMisses: 0,
     queryCacheHits: 0,
     queryCacheMisses: 0,
+    spooledPoints: 0,
+    spoolFsyncs: 0,
+    spooledSegments: 0,
+    replayedPoints: 0,
+    replayedSegments: 0,
+    spoolCorruptRecords: 0,
   };
 }

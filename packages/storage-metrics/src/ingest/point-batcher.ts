@@ -4,7 +4,8 @@
 // a point holds a reservation from acceptance until its batch is written, so
 // at most `maxBufferSize` points are ever held in memory. Producers that find
 // the buffer full wait in FIFO order, and give up with a BackpressureError
-// after `backpressureTimeoutMs`.
+// after `backpressureTimeoutMs`. With a journal (the crash-safe spool), a
+// point is acknowledged only once the journal has it on disk.
 
 import { BackpressureError, StorageError, ValidationError } from '@ag/storage-core';
 import type { NormalizedPoint } from '../metric-point.js';
@@ -15,6 +16,8 @@ export interface BatcherOptions {
   flushIntervalMs: number;
   maxBufferSize: number;
   backpressureTimeoutMs: number;
+  /** Records points in acceptance order; acceptance waits for the returned promise. */
+  journal?: ((points: readonly NormalizedPoint[]) => Promise<void>) | undefined;
 }
 
 /** A sealed batch on its way to the database. */
@@ -22,11 +25,15 @@ export interface SealedBatch {
   points: NormalizedPoint[];
   /** When its first point was accepted (performance.now()). */
   acceptedAt: number;
+  /** The acceptance number of its first point (points are numbered 0, 1, ... as accepted). */
+  firstSequence: number;
+  /** Replayed from the spool (not accepted by this process, holds no buffer capacity). */
+  replayed?: boolean;
 }
 
 interface Waiter {
   points: NormalizedPoint[];
-  resolve: () => void;
+  resolve: (acknowledged: Promise<void> | undefined) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout | undefined;
 }
@@ -34,6 +41,8 @@ interface Waiter {
 export class PointBatcher {
   private current: NormalizedPoint[] = [];
   private currentAcceptedAt = 0;
+  private currentFirstSequence = 0;
+  private nextSequence = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly waiters: Waiter[] = [];
   private closed = false;
@@ -53,8 +62,7 @@ export class PointBatcher {
       );
     }
     if (this.waiters.length === 0 && this.stats.bufferDepth + points.length <= this.options.maxBufferSize) {
-      this.take(points);
-      return Promise.resolve();
+      return this.take(points) ?? Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { points, resolve, reject, timer: undefined };
@@ -73,8 +81,7 @@ export class PointBatcher {
       if (this.stats.bufferDepth + next.points.length > this.options.maxBufferSize) break;
       this.waiters.shift();
       clearTimeout(next.timer);
-      this.take(next.points);
-      next.resolve();
+      next.resolve(this.take(next.points));
     }
     this.stats.waitingProducers = this.waiters.length;
   }
@@ -86,7 +93,7 @@ export class PointBatcher {
       this.timer = undefined;
     }
     if (this.current.length === 0) return;
-    const batch: SealedBatch = { points: this.current, acceptedAt: this.currentAcceptedAt };
+    const batch: SealedBatch = { points: this.current, acceptedAt: this.currentAcceptedAt, firstSequence: this.currentFirstSequence };
     this.current = [];
     this.seal(batch);
   }
@@ -101,20 +108,26 @@ export class PointBatcher {
     this.closed = true;
   }
 
-  private take(points: NormalizedPoint[]): void {
+  /** Takes points into the buffer; returns the journal's acknowledgement, if there is a journal. */
+  private take(points: NormalizedPoint[]): Promise<void> | undefined {
     this.stats.bufferDepth += points.length;
     this.stats.accepted += points.length;
+    // Journal first, in the same order as the batches: batch numbering and the journal's agree.
+    const acknowledged = this.options.journal?.(points);
     for (const point of points) {
       if (this.current.length === 0) {
         this.currentAcceptedAt = performance.now();
+        this.currentFirstSequence = this.nextSequence;
         this.timer ??= setTimeout(() => {
           this.timer = undefined;
           this.sealCurrent();
         }, this.options.flushIntervalMs);
       }
       this.current.push(point);
+      this.nextSequence += 1;
       if (this.current.length >= this.options.batchSize) this.sealCurrent();
     }
+    return acknowledged;
   }
 
   private giveUp(waiter: Waiter): void {
