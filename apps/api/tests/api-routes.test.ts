@@ -204,6 +204,8 @@ describeEachEngine('API routes', ({ engine, adminUrl }) => {
     const value = (line: RegExp) => Number(line.exec(text)?.[1]);
     expect(value(/^ag_storage_ingest_points_written_total (\d+)/m)).toBe(fixture.services.metrics.stats().written);
     expect(value(/^ag_storage_ingest_buffer_depth (\d+)/m)).toBe(0);
+    expect(value(/^ag_storage_ingest_spooled_points_total (\d+)/m)).toBe(fixture.services.metrics.stats().spooledPoints);
+    expect(value(/^ag_storage_ingest_spool_segments (\d+)/m)).toBe(0);
     expect(value(/^ag_storage_pool_connections\{state="max"\} (\d+)/m)).toBe(fixture.storage.engine.poolStats().max);
     expect(text).toMatch(/^ag_storage_query_duration_seconds_count\{route="\/api\/metrics\/query"\} [1-9]/m);
     expect(text).toMatch(/^# TYPE ag_storage_ingest_flush_duration_seconds histogram/m);

@@ -60,6 +60,11 @@ export function createStoragePrometheus(services: StorageServices, overview: Sto
   counter('ag_storage_ingest_failed_flushes_total', 'Batch writes that failed (each retry counts)', () => stats().failedFlushes);
   counter('ag_storage_ingest_dead_lettered_total', 'Points given up on after a non-retryable error', () => stats().deadLettered);
   counter('ag_storage_ingest_backpressure_rejections_total', 'Producers rejected with BackpressureError', () => stats().backpressureRejections);
+  counter('ag_storage_ingest_spooled_points_total', 'Points appended to the crash-safe spool (ingestion.spool_directory)', () => stats().spooledPoints);
+  counter('ag_storage_ingest_spool_fsyncs_total', 'Group commits (fsyncs) of the spool', () => stats().spoolFsyncs);
+  counter('ag_storage_ingest_replayed_points_total', 'Points replayed from the spool at start', () => stats().replayedPoints);
+  counter('ag_storage_ingest_spool_corrupt_records_total', 'Spool records skipped at replay for a bad checksum', () => stats().spoolCorruptRecords);
+  gauge('ag_storage_ingest_spool_segments', 'Spool segment files on disk', () => stats().spooledSegments);
   gauge('ag_storage_ingest_buffer_depth', 'Points accepted and not yet written', () => stats().bufferDepth);
   gauge('ag_storage_ingest_waiting_producers', 'Producers waiting for room in the buffer', () => stats().waitingProducers);
   gauge('ag_storage_ingest_lag_seconds', 'Acceptance-to-commit time of the last batch written', () => stats().ingestLagMs / 1000);
