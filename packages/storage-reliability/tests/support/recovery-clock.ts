@@ -35,5 +35,5 @@ export function startRecoveryClock(metrics: StorageEngine, sampleEveryMs = 5): R
 export function describeRecoveries(ms: readonly number[]): { faults: number; recoveryMsMedian: number | null; recoveryMsMax: number | null } {
   if (ms.length === 0) return { faults: 0, recoveryMsMedian: null, recoveryMsMax: null };
   const sorted = [...ms].sort((a, b) => a - b);
-  return { faults: ms.length, recoveryMsMedian: sorted[Math.floor(sorted.length / 2)] as number, recoveryMsMax: sorted[sorted.length - 1] as number };
+  return { faults: ms.length, recoveryMsMedian: sorted[Math.floor((sorted.length - 1) / 2)] as number, recoveryMsMax: sorted[sorted.length - 1] as number };
 }
