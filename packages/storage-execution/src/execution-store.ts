@@ -32,7 +32,7 @@ import { writePositions, type WritePositionsResult } from './positions/write-pos
 import { readFillDailyStats, readOrderDailyStats, type FillDailyStats, type OrderDailyStats } from './stats/daily-stats.js';
 import { computeTradeStatistics, listRoundTrips, type RoundTrip, type TradeStatisticsReport } from './stats/trade-statistics.js';
 import { TIME_MICROS_SQL, timestampFromMicros } from './time-keyset.js';
-import { transactionWithRetry } from './transaction-with-retry.js';
+import { DEFAULT_WRITE_RETRY, transactionWithRetry, withWriteRetry, type WriteRetryPolicy } from './transaction-with-retry.js';
 import { uuidField } from './validation/field-schemas.js';
 import { parseBatch, parseInput } from './validation/parse-input.js';
 
@@ -140,13 +140,28 @@ SELECT * FROM positions
  ORDER BY time DESC
  LIMIT 1`;
 
+export interface ExecutionStoreOptions {
+  /** How writes that lost their connection are retried (see the README's Concurrency and faults section). */
+  retry?: Partial<WriteRetryPolicy>;
+}
+
 export class ExecutionStore {
-  constructor(private readonly storage: Storage) {}
+  private readonly retry: WriteRetryPolicy;
+
+  constructor(
+    private readonly storage: Storage,
+    options: ExecutionStoreOptions = {},
+  ) {
+    this.retry = { ...DEFAULT_WRITE_RETRY, ...options.retry };
+    if (!Number.isInteger(this.retry.connectionAttempts) || this.retry.connectionAttempts < 1) {
+      throw new ValidationError('options.retry.connectionAttempts', this.retry.connectionAttempts, 'must be an integer >= 1');
+    }
+  }
 
   /** Upserts one order by client order id (see the README for the rules). */
   async storeOrder(order: OrderInput): Promise<StoreOrderResult> {
     const parsed = parseInput(orderInputSchema, order, 'order');
-    const result = await transactionWithRetry(this.storage, (tx) => writeOrders(tx, [parsed], { fieldOf: () => 'order', returnRows: true }));
+    const result = await transactionWithRetry(this.storage, (tx) => writeOrders(tx, [parsed], { fieldOf: () => 'order', returnRows: true }), this.retry);
     const outcome = result.outcomes[0] as OrderWriteOutcome;
     const stored = result.orders.get(parsed.clientOrderId) as Order;
     if (outcome !== 'inserted' && outcome !== 'updated') {
@@ -158,7 +173,7 @@ export class ExecutionStore {
   /** Upserts a batch of orders in one transaction: all of it, or nothing when any order is invalid. */
   async storeOrders(orders: readonly OrderInput[]): Promise<StoreOrdersResult> {
     const parsed = parseBatch(orderInputSchema, orders, 'orders');
-    const { outcomes } = await transactionWithRetry(this.storage, (tx) => writeOrders(tx, parsed, { fieldOf: (i) => `orders[${i}]`, returnRows: false }));
+    const { outcomes } = await transactionWithRetry(this.storage, (tx) => writeOrders(tx, parsed, { fieldOf: (i) => `orders[${i}]`, returnRows: false }), this.retry);
     const count = (outcome: OrderWriteOutcome) => outcomes.filter((o) => o === outcome).length;
     return { outcomes, inserted: count('inserted'), updated: count('updated'), stale: count('stale'), unchanged: count('unchanged') };
   }
@@ -166,7 +181,7 @@ export class ExecutionStore {
   /** Stores one fill once, and moves its order's filled size and status in the same transaction. */
   async storeFill(fill: FillInput): Promise<StoreFillResult> {
     const parsed = parseInput(fillInputSchema, fill, 'fill');
-    const result = await transactionWithRetry(this.storage, (tx) => writeFills(tx, [parsed], { fieldOf: () => 'fill', returnRows: true }));
+    const result = await transactionWithRetry(this.storage, (tx) => writeFills(tx, [parsed], { fieldOf: () => 'fill', returnRows: true }), this.retry);
     const stored = result.fills[0] as Fill;
     return { outcome: result.outcomes[0] as FillWriteOutcome, fill: stored, order: result.orders.get(stored.orderId) as Order };
   }
@@ -174,7 +189,7 @@ export class ExecutionStore {
   /** Stores a batch of fills in one transaction: all of it, or nothing when any fill is invalid. */
   async storeFills(fills: readonly FillInput[]): Promise<StoreFillsResult> {
     const parsed = parseBatch(fillInputSchema, fills, 'fills');
-    const { outcomes } = await transactionWithRetry(this.storage, (tx) => writeFills(tx, parsed, { fieldOf: (i) => `fills[${i}]`, returnRows: false }));
+    const { outcomes } = await transactionWithRetry(this.storage, (tx) => writeFills(tx, parsed, { fieldOf: (i) => `fills[${i}]`, returnRows: false }), this.retry);
     const inserted = outcomes.filter((o) => o === 'inserted').length;
     return { outcomes, inserted, duplicates: outcomes.length - inserted };
   }
@@ -182,14 +197,14 @@ export class ExecutionStore {
   /** Stores one position snapshot (upsert on venue, market, time). */
   async storePosition(position: PositionInput): Promise<{ outcome: 'inserted' | 'updated' | 'unchanged' }> {
     const parsed = parseInput(positionInputSchema, position, 'position');
-    const result = await writePositions(this.storage.engine, [parsed]);
+    const result = await withWriteRetry(this.retry, () => writePositions(this.storage.engine, [parsed]));
     return { outcome: result.inserted ? 'inserted' : result.updated ? 'updated' : 'unchanged' };
   }
 
   /** Stores a batch of position snapshots in one statement. */
   async storePositions(positions: readonly PositionInput[]): Promise<WritePositionsResult> {
     const parsed = parseBatch(positionInputSchema, positions, 'positions');
-    return writePositions(this.storage.engine, parsed);
+    return withWriteRetry(this.retry, () => writePositions(this.storage.engine, parsed));
   }
 
   /** One order by id or by client order id; null when there is none. */

@@ -3,6 +3,7 @@
 
 export {
   ExecutionStore,
+  type ExecutionStoreOptions,
   type StoreOrderResult,
   type StoreOrdersResult,
   type StoreFillResult,
@@ -15,6 +16,7 @@ export {
   type ReconcileRequest,
 } from './execution-store.js';
 export { MarketDataStore, type CandleSeries, type CandleRangeQuery, type CandleGap, type AggregatedCandle, type FillCandle } from './market-data/market-data-store.js';
+export { DEFAULT_WRITE_RETRY, type WriteRetryPolicy } from './transaction-with-retry.js';
 export type { OrderInput } from './orders/order-input.js';
 export type { FillInput } from './fills/fill-input.js';
 export type { PositionInput } from './positions/position-input.js';

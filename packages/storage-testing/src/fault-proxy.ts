@@ -9,7 +9,7 @@ export interface FaultProxy {
   port: number;
   /** A copy of `url` pointing at the proxy instead of the server. */
   rewriteUrl(url: string): string;
-  /** New connections are refused (ECONNREFUSED) until accept() is called. */
+  /** New connections are refused (ECONNREFUSED) until accept() is called; open ones stay (see cutAll). */
   refuse(): Promise<void>;
   accept(): Promise<void>;
   /** Destroys every open connection now. */
@@ -52,13 +52,14 @@ export async function startFaultProxy(target: { host: string; port: number }, li
       });
     });
 
-  const stopListening = () =>
-    new Promise<void>((resolve) => {
-      if (!server) return resolve();
-      const s = server;
-      server = undefined;
-      s.close(() => resolve());
-    });
+  // close() stops listening at once; its callback would wait for every open
+  // connection to end, which is not what refusing new ones means (a test
+  // calling refuse() before cutAll() would hang), so it is not awaited.
+  const stopListening = async () => {
+    const s = server;
+    server = undefined;
+    s?.close();
+  };
 
   const cutAll = () => {
     for (const socket of sockets) socket.destroy();

@@ -36,6 +36,21 @@ describe.skipIf(unavailable)(`private PostgreSQL and fault proxy${unavailable ? 
     expect(await ping(server.url)).toBe(String(server.port));
   });
 
+  it('refuses new connections at once while open ones keep working', async () => {
+    const proxy = await startFaultProxy({ host: '127.0.0.1', port: server.port });
+    const url = proxy.rewriteUrl(server.url);
+    const held = new pg.Client({ connectionString: url });
+    try {
+      await held.connect();
+      await proxy.refuse();
+      await expect(ping(url)).rejects.toThrow(/ECONNREFUSED/);
+      expect((await held.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await held.end().catch(() => undefined);
+      await proxy.close();
+    }
+  });
+
   it('proxies, refuses and cuts connections on demand', async () => {
     const proxy = await startFaultProxy({ host: '127.0.0.1', port: server.port });
     try {

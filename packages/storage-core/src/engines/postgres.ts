@@ -112,9 +112,18 @@ export class PostgresEngine implements Engine {
       throw mapDatabaseError(error, `cannot connect to ${this.displayUrl}`);
     }
     let broken: Error | undefined;
+    // While held, the pool listens to the client no longer: a connection lost
+    // between statements (pg_terminate_backend, a restart) would emit an
+    // 'error' nobody handles and crash the process. The next statement fails
+    // with a ConnectionError instead.
+    const onLost = (error: Error) => {
+      broken ??= mapDatabaseError(error);
+    };
+    client.on('error', onLost);
     try {
       return await fn(clientQueryable(client, (error) => (broken = error)));
     } finally {
+      client.off('error', onLost);
       // A connection that failed at the protocol level is destroyed, not reused.
       client.release(broken);
     }

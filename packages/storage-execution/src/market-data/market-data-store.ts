@@ -30,6 +30,7 @@ import {
   type Timeframe,
 } from './timeframes.js';
 import { writeCandles, type UpsertCandlesResult } from './write-candles.js';
+import { DEFAULT_WRITE_RETRY, withWriteRetry } from '../transaction-with-retry.js';
 import type { Readable } from 'node:stream';
 
 export interface CandleSeries {
@@ -132,10 +133,10 @@ interface AggregateRow {
 export class MarketDataStore {
   constructor(private readonly storage: Storage) {}
 
-  /** Validates every bar, then upserts the batch in one statement (all or nothing). */
+  /** Validates every bar, then upserts the batch in one statement (all or nothing); a lost connection is retried (idempotent). */
   async upsertCandles(candles: readonly CandleInput[]): Promise<UpsertCandlesResult> {
     const parsed = parseBatch(candleInputSchema, candles, 'candles');
-    return writeCandles(this.storage.engine, parsed);
+    return withWriteRetry(DEFAULT_WRITE_RETRY, () => writeCandles(this.storage.engine, parsed));
   }
 
   /** Bars of one series opening in [start, end), oldest first. */

@@ -1,0 +1,40 @@
+// A server connection lost while the library holds it in a session (COPY, a
+// transaction) must surface as a retryable ConnectionError from the next
+// statement, never as an uncaught 'error' event that would crash the process
+// (found by the fault tests: pg_terminate_backend during buffered ingest).
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestStorage, testEngines, type TestStorage } from '@ag/storage-testing';
+import { ConnectionError } from '../src/index.js';
+
+const postgres = testEngines().find((e) => e.engine === 'postgres');
+const skip = postgres?.available ? undefined : (postgres?.reason ?? 'no PostgreSQL server');
+
+describe.skipIf(skip)(`a session whose connection is killed [postgres]${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let storage: TestStorage;
+  beforeAll(async () => {
+    storage = await createTestStorage({ engine: 'postgres', ...(postgres?.url ? { adminUrl: postgres.url } : {}) });
+  });
+  afterAll(async () => storage?.close());
+
+  it('fails its next statement with a ConnectionError, does not crash, and the pool recovers', async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const outcome = storage.engine.withSession(async (session) => {
+        const { rows } = await session.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        // Killed while held and idle: the server's notice arrives with no statement running.
+        await storage.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await session.query('SELECT 1');
+      });
+      await expect(outcome).rejects.toBeInstanceOf(ConnectionError);
+      await expect(outcome).rejects.toMatchObject({ retryable: true });
+      expect(uncaught).toEqual([]);
+      expect(await storage.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+});
