@@ -98,7 +98,7 @@ describeEachEngine('events under hostile input', ({ engine, adminUrl }) => {
     message: input.message,
     severity: input.severity ?? 'info',
     payload: JSON.parse(JSON.stringify(input.payload ?? {})) as unknown,
-    time: input.time instanceof Date ? input.time.getTime() : input.time,
+    time: (input.time instanceof Date ? input.time.getTime() : input.time) as number,
   });
   const actual = (row: StoredEvent) => ({
     kind: row.kind, source: row.source, message: row.message, severity: row.severity, payload: row.payload, time: row.time.getTime(),
