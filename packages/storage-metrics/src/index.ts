@@ -28,4 +28,4 @@ export {
   type MetricLimits,
 } from './point-validation.js';
 export { EventStore, MAX_EVENTS_PER_BATCH, type EventQuery, type EventQueryResult, type StoredEvent } from './events/event-store.js';
-export { EVENT_SEVERITIES, MAX_EVENT_PAYLOAD_BYTES, type EventInput, type EventSeverity } from './events/event-validation.js';
+export { EVENT_SEVERITIES, MAX_EVENT_PAYLOAD_BYTES, MAX_EVENT_PAYLOAD_DEPTH, type EventInput, type EventSeverity } from './events/event-validation.js';

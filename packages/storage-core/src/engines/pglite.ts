@@ -102,11 +102,21 @@ export class PGliteEngine implements Engine {
   }
 }
 
+/**
+ * PGlite sends a Date parameter as toISOString(), whose expanded form for
+ * years after 9999 (`+010000-01-01T...`) PostgreSQL refuses; such a Date is
+ * sent as `10000-01-01T...Z`, which it accepts (as node-postgres does).
+ */
+function timestampParam(param: unknown): unknown {
+  if (!(param instanceof Date) || !(param.getUTCFullYear() > 9999)) return param;
+  return `${param.getUTCFullYear()}${param.toISOString().slice(7)}`;
+}
+
 function directQueryable(db: PGlite): Queryable {
   return {
     async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
       try {
-        const result = await db.query<T>(sql, params as unknown[] | undefined);
+        const result = await db.query<T>(sql, params?.map(timestampParam));
         return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
       } catch (error) {
         throw mapDatabaseError(error);

@@ -47,17 +47,25 @@ export function parseDecimal(value: unknown): DecimalParse {
   } else if (Prisma.Decimal.isDecimal(value)) {
     const decimal = value as Prisma.Decimal;
     if (!decimal.isFinite()) return { ok: false, reason: 'expected a finite decimal' };
-    text = decimal.toFixed();
+    text = decimal.toString(); // exponent notation when large: never expanded here
   } else {
     return { ok: false, reason: 'expected a decimal as a string, number or Prisma.Decimal' };
   }
   const decimal = new ExactDecimal(text);
-  if (decimal.isZero()) return { ok: true, text: '0' };
+  // decimal.js turns exponents past its limits into Infinity or 0: refuse
+  // those rather than store a value the caller did not send.
+  if (!decimal.isFinite()) return { ok: false, reason: `more than ${NUMERIC_INTEGER_DIGITS} integer digits (NUMERIC(38,18) overflow)` };
+  if (decimal.isZero()) {
+    if (/[1-9]/.test(text.split(/[eE]/)[0] as string)) {
+      return { ok: false, reason: `more than ${NUMERIC_SCALE} fractional digits (NUMERIC(38,18) would round it)` };
+    }
+    return { ok: true, text: '0' };
+  }
   if (decimal.decimalPlaces() > NUMERIC_SCALE) {
     return { ok: false, reason: `more than ${NUMERIC_SCALE} fractional digits (NUMERIC(38,18) would round it)` };
   }
-  const integerPart = decimal.abs().trunc();
-  if (!integerPart.isZero() && integerPart.toFixed().length > NUMERIC_INTEGER_DIGITS) {
+  // The exponent, not the expanded text: '1e9000000000000000' must not be written out.
+  if (decimal.e >= NUMERIC_INTEGER_DIGITS) {
     return { ok: false, reason: `more than ${NUMERIC_INTEGER_DIGITS} integer digits (NUMERIC(38,18) overflow)` };
   }
   return { ok: true, text: decimal.toFixed() };

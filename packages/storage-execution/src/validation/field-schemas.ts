@@ -15,6 +15,8 @@ export const LATEST_TIMESTAMP = new Date('2200-01-01T00:00:00.000Z');
 export const MAX_NAME_LENGTH = 200;
 
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+/** A UTF-16 surrogate without its pair: not encodable as UTF-8, so PostgreSQL would store U+FFFD instead. */
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -87,6 +89,7 @@ export const nameField = z
   .min(1, 'must not be empty')
   .max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters`)
   .refine((text) => !CONTROL_CHARACTERS.test(text), 'must not contain control characters')
+  .refine((text) => !UNPAIRED_SURROGATE.test(text), 'must not contain an unpaired UTF-16 surrogate')
   .refine((text) => text.trim() === text, 'must not start or end with whitespace');
 
 /** A UUID (8-4-4-4-12 hex digits), normalized to lower case. */

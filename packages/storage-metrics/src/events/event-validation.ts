@@ -14,6 +14,8 @@ export type EventSeverity = (typeof EVENT_SEVERITIES)[number];
 /** Largest payload accepted, as JSON. */
 export const MAX_EVENT_PAYLOAD_BYTES = 1_048_576;
 export const MAX_EVENT_MESSAGE_LENGTH = 65_536;
+/** Deepest nesting of arrays and objects in a payload (deeper ones overflow the stack of JSON tools). */
+export const MAX_EVENT_PAYLOAD_DEPTH = 256;
 
 export interface EventInput {
   /** What happened, e.g. 'risk.decision' (the metric name pattern). */
@@ -53,7 +55,11 @@ const eventSchema = z
     source: storableText(200).pipe(z.string().min(1)),
     message: storableText(MAX_EVENT_MESSAGE_LENGTH),
     severity: z.enum(EVENT_SEVERITIES).default('info'),
-    payload: z.record(z.string(), z.unknown()).default({}),
+    // Checked as a plain object and kept as given: z.record would copy it and
+    // drop a `__proto__` key (the copy's assignment sets the prototype instead).
+    payload: z
+      .custom<Record<string, unknown>>((value) => isPlainObject(value), 'must be a plain JSON object')
+      .default({}),
     time: z
       .union([z.date(), z.number().int()])
       .optional()
@@ -61,6 +67,12 @@ const eventSchema = z
       .refine((ms) => ms >= MIN_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS, 'must be between 1970-01-01 and 9999-12-31 (UTC)'),
   })
   .strict();
+
+function isPlainObject(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
 
 export function normalizeEvent(input: unknown, field: string): NormalizedEvent {
   const event = parseInput(eventSchema, input, field);
@@ -97,6 +109,9 @@ function checkJsonValue(value: unknown, field: string, ancestors: Set<object>): 
   }
   if (typeof value !== 'object') throw new ValidationError(field, value, `a ${typeof value} cannot be stored as JSON`);
   if (ancestors.has(value)) throw new ValidationError(field, value, 'is circular');
+  if (ancestors.size >= MAX_EVENT_PAYLOAD_DEPTH) {
+    throw new ValidationError(field, value, `nests arrays and objects more than ${MAX_EVENT_PAYLOAD_DEPTH} levels deep`);
+  }
   if (value instanceof Date) throw new ValidationError(field, value, 'dates must be ISO strings or epoch numbers in a payload');
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) {

@@ -21,3 +21,13 @@ export {
   type SimEvent,
   type SimSide,
 } from './trading-simulation.js';
+export {
+  HOSTILE_STRINGS,
+  HOSTILE_KEYS,
+  HOSTILE_NUMBERS,
+  HOSTILE_DECIMAL_TEXTS,
+  HOSTILE_EPOCH_MS,
+  HOSTILE_TIMESTAMPS,
+  WRONG_TYPES,
+} from './hostile-values.js';
+export { hostilePropertyParameters, HostileTally } from './hostile-properties.js';

@@ -1,0 +1,102 @@
+// Query parameters of every route under generated hostile text (issue #7),
+// on every engine: any string in any parameter (known or unknown, repeated,
+// SQL, NUL, lone surrogates, RTL, emoji, huge numbers, JSON fragments) is
+// answered with a 2xx or a 4xx JSON error -- never a 5xx -- and leaves the
+// data unchanged. The POST routes get the same parameters as a JSON body.
+
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachEngine } from '@ag/storage-testing';
+import { HOSTILE_DECIMAL_TEXTS, HOSTILE_STRINGS, hostilePropertyParameters, HostileTally } from '@ag/storage-testing/generators';
+import type { ApiServer } from '../src/index.js';
+import { T0, iso, openApiFixture, type ApiFixture } from './support/api-fixture.js';
+
+const RUNS = 150;
+
+/** Each route and the parameters it knows. */
+const ROUTES: Record<string, string[]> = {
+  '/api/metrics/query': ['name', 'start', 'end', 'labels', 'limit', 'order'],
+  '/api/metrics/aggregate': ['name', 'start', 'end', 'bucket', 'aggregations', 'labels', 'groupBy', 'fill'],
+  '/api/metrics/latest': ['name', 'labels'],
+  '/api/metrics/names': [],
+  '/api/metrics/series': ['name', 'labels'],
+  '/api/orders': ['start', 'end', 'venue', 'market', 'side', 'status', 'limit', 'cursor', 'order'],
+  '/api/fills': ['start', 'end', 'venue', 'market', 'side', 'limit', 'order', 'orderId'],
+  '/api/positions': ['market', 'venue', 'start', 'end', 'limit'],
+  '/api/positions/latest': ['venue', 'market'],
+  '/api/candles': ['venue', 'symbol', 'timeframe', 'start', 'end', 'limit', 'count'],
+  '/api/events': ['start', 'end', 'kind', 'minSeverity', 'source', 'limit', 'order'],
+  '/api/stats': [],
+};
+const POST_ROUTES = ['/api/metrics/query', '/api/metrics/aggregate'];
+
+const value = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
+  { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
+  { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_DECIMAL_TEXTS) },
+  { weight: 2, arbitrary: fc.constantFrom('bot.pnl', 'binance', 'BTC-USD', '1m', '5m', 'avg,p99', 'buy', 'filled,open', 'desc', '10', '0', '-1', '1e400', iso(T0), iso(T0 + 3_600_000), String(T0), '+010000-01-01T00:00:00Z', '0000-01-01T00:00:00Z', '{"venue":"binance"}', '{"__proto__":"x"}', '{"venue":{"$gt":""}}', '[]', 'null') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 20, unit: 'binary' }) },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)) },
+);
+
+const requestArb = fc.constantFrom(...Object.keys(ROUTES)).chain((route) =>
+  fc.record({
+    route: fc.constant(route),
+    method: POST_ROUTES.includes(route) ? fc.constantFrom('GET', 'POST') : fc.constant('GET'),
+    params: fc.array(fc.tuple(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...(ROUTES[route] ?? []), 'name') }, { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'x', '') }), value), { maxLength: 5 }),
+  }),
+);
+
+describeEachEngine('API query parameters under hostile input', ({ engine, adminUrl }) => {
+  let fixture: ApiFixture;
+  let api: ApiServer;
+  const tally = new HostileTally(`api [${engine}]`);
+
+  beforeAll(async () => {
+    fixture = await openApiFixture(engine, adminUrl);
+    api = await fixture.server();
+  });
+  afterAll(async () => {
+    console.log(tally.report());
+    await fixture?.close();
+  });
+
+  const tableCounts = () =>
+    fixture.storage.query<Record<string, number>>(
+      `SELECT (SELECT count(*) FROM metric_points)::int AS points, (SELECT count(*) FROM metric_series)::int AS series,
+              (SELECT count(*) FROM orders)::int AS orders, (SELECT count(*) FROM fills)::int AS fills, (SELECT count(*) FROM positions)::int AS positions,
+              (SELECT count(*) FROM candles)::int AS candles, (SELECT count(*) FROM events)::int AS events`,
+    );
+
+  it('any parameter text on any route is a 2xx or a 4xx JSON error, never a 5xx, and changes nothing', async () => {
+    const before = await tableCounts();
+    await fc.assert(
+      fc.asyncProperty(requestArb, async ({ route, method, params }) => {
+        const response =
+          method === 'GET'
+            ? await api.inject({ method: 'GET', url: `${route}?${params.map(([k, v]) => `${encodeParameter(k)}=${encodeParameter(v)}`).join('&')}` })
+            : await api.inject({ method: 'POST', url: route, payload: Object.fromEntries(params) });
+        expect(response.statusCode, `${method} ${route} ${JSON.stringify(params)}: ${response.body.slice(0, 300)}`).toBeLessThan(500);
+        const body = response.json() as { error?: string; data?: unknown };
+        if (response.statusCode >= 400) {
+          expect(typeof body.error).toBe('string');
+          tally.rejected(`${method} ${route}`);
+        } else {
+          expect(typeof body).toBe('object');
+          tally.stored(`${method} ${route}`);
+        }
+      }),
+      hostilePropertyParameters(RUNS),
+    );
+    expect(await tableCounts()).toEqual(before);
+  });
+});
+
+/** Percent-encodes text; a lone surrogate, which has no UTF-8, is sent as the invalid bytes a client could send (ED A0 80). */
+function encodeParameter(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return `${encodeURIComponent((text as string & { toWellFormed(): string }).toWellFormed())}%ED%A0%80`;
+  }
+}

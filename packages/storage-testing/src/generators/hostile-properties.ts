@@ -1,0 +1,44 @@
+// Settings and bookkeeping shared by the hostile-input property suites:
+// deterministic fast-check parameters (a fixed seed unless HOSTILE_SEED says
+// otherwise; HOSTILE_RUNS scales the number of runs up for a long soak) and a
+// tally of how many generated inputs each API stored and how many it refused,
+// printed once per suite so the figures can be quoted.
+
+/** fast-check parameters: `numRuns` by default (or HOSTILE_RUNS), a fixed seed (or HOSTILE_SEED). */
+export function hostilePropertyParameters(numRuns: number): { numRuns: number; seed: number; endOnFailure: boolean } {
+  const runs = Number(process.env.HOSTILE_RUNS);
+  const seed = Number(process.env.HOSTILE_SEED);
+  return {
+    numRuns: Number.isInteger(runs) && runs > 0 ? runs : numRuns,
+    seed: Number.isInteger(seed) ? seed : 0x7a57,
+    endOnFailure: true,
+  };
+}
+
+/** Counts, per API, the generated inputs stored and rejected. */
+export class HostileTally {
+  private readonly counts = new Map<string, { stored: number; rejected: number }>();
+
+  constructor(private readonly suite: string) {}
+
+  stored(api: string, items = 1): void {
+    this.entry(api).stored += items;
+  }
+
+  rejected(api: string, items = 1): void {
+    this.entry(api).rejected += items;
+  }
+
+  /** One line per API: `[hostile] <suite> <api>: N inputs, S stored, R rejected`. */
+  report(): string {
+    return [...this.counts]
+      .map(([api, c]) => `[hostile] ${this.suite} ${api}: ${c.stored + c.rejected} inputs, ${c.stored} stored, ${c.rejected} rejected`)
+      .join('\n');
+  }
+
+  private entry(api: string): { stored: number; rejected: number } {
+    let entry = this.counts.get(api);
+    if (!entry) this.counts.set(api, (entry = { stored: 0, rejected: 0 }));
+    return entry;
+  }
+}
