@@ -68,6 +68,9 @@ export function limitParameter(max: number) {
 /** A short name (venue, market, symbol, source...): 1-200 characters; anything else is data. */
 export const nameParameter = z.string().min(1).max(200);
 
+/** For routes that take no parameters: any parameter is a 400 naming it. */
+export const noParameters = z.object({}).strict();
+
 /** Parses request parameters; the first problem is a BadParameterError naming its parameter. */
 export function parseParameters<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input ?? {});

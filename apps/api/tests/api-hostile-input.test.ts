@@ -34,6 +34,8 @@ const BAD_PARAMETERS: Array<[string, string]> = [
   [`/api/metrics/aggregate?name=bot.pnl&fill=zero`, 'fill'],
   [`/api/metrics/aggregate?name=bot.pnl&groupBy=${encodeURIComponent('a b')}&${RANGE}`, 'groupBy[0]'],
   ['/api/metrics/latest?name=', 'name[0]'],
+  ['/api/stats?verbose=1', 'verbose'],
+  [`/api/metrics/names?name=${encodeURIComponent("'; DROP TABLE metric_series; --")}`, 'name'],
   ['/api/orders?side=short', 'side'],
   ['/api/orders?status=done', 'status[0]'],
   ['/api/orders?limit=100000', 'limit'],

@@ -72,6 +72,19 @@ describeEachEngine('ingest', ({ engine, adminUrl }) => {
     expect(Object.keys(grouped?.labels ?? {})).toEqual(['__proto__']);
   });
 
+  it('filters by a label named __proto__ instead of ignoring the filter', async () => {
+    await metrics.insertMetricsBatch([
+      { name: 'proto.filter', value: 1, timestamp: T0, labels: JSON.parse('{"__proto__": "a"}') as Record<string, string> },
+      { name: 'proto.filter', value: 2, timestamp: T0, labels: JSON.parse('{"__proto__": "b"}') as Record<string, string> },
+      { name: 'proto.filter', value: 3, timestamp: T0, labels: { other: 'c' } },
+    ]);
+    const filter = JSON.parse('{"__proto__": "b"}') as Record<string, string>;
+    const range = await metrics.queryMetrics({ name: 'proto.filter', start: T0, end: T0 + HOUR, labels: filter });
+    expect(range.map((p) => p.value)).toEqual([2]);
+    const latest = await metrics.queryLatest({ name: 'proto.filter', labels: filter });
+    expect(latest.map((p) => p.value)).toEqual([2]);
+  });
+
   it('reads back exact values and times from a batch large enough to go through COPY', async () => {
     const special = [0, -0, 5e-324, -1.7976931348623157e308, Math.PI, 0.1 + 0.2, 2 ** 53 + 2, -123.456e-7];
     const points = Array.from({ length: 400 }, (_, i) => ({

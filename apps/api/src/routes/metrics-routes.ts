@@ -4,6 +4,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { aggregateMetrics, listMetricSeries, readLatestMetrics, readMetricPoints } from '../queries/metric-queries.js';
+import { noParameters, parseParameters } from '../query-parameters.js';
 import type { StorageServices } from '../storage-services.js';
 
 export function registerMetricsRoutes(app: FastifyInstance, services: StorageServices): void {
@@ -12,6 +13,9 @@ export function registerMetricsRoutes(app: FastifyInstance, services: StorageSer
   app.get('/api/metrics/aggregate', (request) => aggregateMetrics(services, request.query));
   app.post('/api/metrics/aggregate', (request) => aggregateMetrics(services, request.body));
   app.get('/api/metrics/latest', (request) => readLatestMetrics(services, request.query));
-  app.get('/api/metrics/names', async () => ({ data: await services.metrics.listMetricNames() }));
+  app.get('/api/metrics/names', async (request) => {
+    parseParameters(noParameters, request.query);
+    return { data: await services.metrics.listMetricNames() };
+  });
   app.get('/api/metrics/series', (request) => listMetricSeries(services, request.query));
 }

@@ -3,11 +3,15 @@
 // database answers and 503 when it is down (no token needed: for probes).
 
 import type { FastifyInstance } from 'fastify';
+import { noParameters, parseParameters } from '../query-parameters.js';
 import type { StorageOverviewCache } from '../storage-overview.js';
 import type { StorageServices } from '../storage-services.js';
 
 export function registerStatsRoutes(app: FastifyInstance, services: StorageServices, overview: StorageOverviewCache): void {
-  app.get('/api/stats', async () => overview.get());
+  app.get('/api/stats', async (request) => {
+    parseParameters(noParameters, request.query);
+    return overview.get();
+  });
 
   app.get('/health', async (_request, reply) => {
     const health = await services.storage.health();

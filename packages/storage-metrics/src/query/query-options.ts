@@ -76,7 +76,23 @@ export interface NormalizedSeriesQuery {
 const metricName = z.string().min(1).max(1024).regex(METRIC_NAME_PATTERN, `must match ${METRIC_NAME_PATTERN.source}`);
 const names = z.union([metricName.transform((n) => [n]), z.array(metricName).min(1).max(10_000)]);
 const labelName = z.string().min(1).max(1024).regex(LABEL_NAME_PATTERN, `must match ${LABEL_NAME_PATTERN.source}`);
-const labels = z.record(labelName, z.string().refine((v) => !v.includes('\u0000'), 'must not contain a NUL character')).default({});
+const labelValue = z.string().refine((v) => !v.includes('\u0000'), 'must not contain a NUL character');
+/**
+ * Label filters, read as a Map: zod's record drops a `__proto__` key, which
+ * would silently widen the filter; a label may be named like that (writes
+ * store it as data), so it filters like any other.
+ */
+const labels = z
+  .preprocess(
+    (input) => (input && typeof input === 'object' && !Array.isArray(input) && !(input instanceof Map) ? new Map(Object.entries(input)) : input),
+    z.map(labelName, labelValue, { error: 'expected an object of label name to value' }),
+  )
+  .transform((map) => {
+    const filter: Record<string, string> = Object.create(null);
+    for (const [name, value] of map) filter[name] = value;
+    return filter;
+  })
+  .default({});
 const time = z
   .union([z.date(), z.number().int()])
   .transform((t) => (t instanceof Date ? t.getTime() : t))
