@@ -149,6 +149,12 @@ query:
     expect(() => loadConfig({ file: '/nonexistent/ag-storage.yaml', env: {} })).toThrow(/file not found/);
   });
 
+  it('rejects a file with tags it cannot resolve (such as !!js/function) instead of reading them as text', () => {
+    const file = yamlFile('logging:\n  level: !!js/function "function () { return 1 }"\n');
+    const error = configError(() => loadConfig({ file, env: {} }));
+    expect(error.message).toMatch(/not valid YAML: .*tag/i);
+  });
+
   it('accepts every positive integer batch size within limits and rejects every other number', () => {
     fc.assert(
       fc.property(fc.oneof(fc.integer({ min: -1e9, max: 2e6 }), fc.double({ noNaN: false })), (n) => {

@@ -4,7 +4,7 @@
 // a password written literally in the file is refused (file-credentials.ts).
 
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigurationError } from '../errors/storage-error.js';
 import { assertNoLiteralCredentials } from './file-credentials.js';
@@ -61,7 +61,12 @@ function readConfigFile(file: string): PlainObject {
   if (!existsSync(file)) throw new ConfigurationError('config file', file, 'file not found');
   let parsed: unknown;
   try {
-    parsed = parseYaml(readFileSync(file, 'utf8'));
+    // A warning (an unknown tag such as !!js/function) is refused like an error:
+    // a config file means exactly what it says or nothing.
+    const document = parseDocument(readFileSync(file, 'utf8'));
+    const problem = document.errors[0] ?? document.warnings[0];
+    if (problem) throw problem;
+    parsed = document.toJS();
   } catch (error) {
     throw new ConfigurationError('config file', file, `not valid YAML: ${(error as Error).message}`, { cause: error });
   }
