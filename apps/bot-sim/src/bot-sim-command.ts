@@ -39,7 +39,9 @@ export function buildBotSimCommand(env: NodeJS.ProcessEnv = process.env): Comman
 
 export function parseBotSimArguments(argv: string[], env: NodeJS.ProcessEnv = process.env): Partial<BotSimOptions> {
   const command = buildBotSimCommand(env);
-  command.parse(argv, { from: 'user' });
+  // `pnpm start -- --duration 60`: pnpm 10 passes the `--` on; it only
+  // separates pnpm's options from the script's, so it is not ours to read.
+  command.parse(argv[0] === '--' ? argv.slice(1) : argv, { from: 'user' });
   const o = command.opts<{
     url?: string; config?: string; port: number; host: string; serve: boolean; backfillDays: number; markets: number; seed: number;
     duration?: number; summaryEvery: number; tick: number; compressAfterDays: number; schedulerDelay: number; verbose?: boolean;

@@ -44,7 +44,8 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    // `pnpm ag-storage -- health`: pnpm 10 passes the `--` on to the script.
+    await program.parseAsync(argv[0] === '--' ? argv.slice(1) : argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -26,6 +26,12 @@ describe('ag-storage --help', () => {
 });
 
 describe('ag-storage usage errors', () => {
+  it('reads the command after the `--` that `pnpm ag-storage -- <command>` passes on', async () => {
+    const { code, out } = await runCli(['--', 'health', '--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('Usage: ag-storage health');
+  });
+
   it('exits 2 for an unknown option, naming it', async () => {
     const { code, err } = await runCli(['query', 'orders', '--colour', 'red']);
     expect(code).toBe(2);
