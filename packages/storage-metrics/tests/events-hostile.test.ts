@@ -18,6 +18,7 @@ import {
   HOSTILE_TIMESTAMPS,
   hostilePropertyParameters,
   HostileTally,
+  validationErrorOf,
   WRONG_TYPES,
 } from '@ag/storage-testing/generators';
 import { EventStore, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, type EventInput, type StoredEvent } from '../src/index.js';
@@ -81,15 +82,6 @@ describeEachEngine('events under hostile input', ({ engine, adminUrl }) => {
     await storage?.close();
   });
 
-  const validationErrorOf = async (call: () => Promise<unknown>): Promise<ValidationError | null> => {
-    try {
-      await call();
-      return null;
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      return error;
-    }
-  };
 
   /** What a stored event must read back as. */
   const expected = (input: EventInput) => ({

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ValidationError } from '@ag/storage-core';
 import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
-import { hostilePropertyParameters, HostileTally } from '@ag/storage-testing/generators';
+import { hostilePropertyParameters, HostileTally, validationErrorOf } from '@ag/storage-testing/generators';
 import { MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, StorageEngine, type MetricPoint, type MetricPointInput } from '../src/index.js';
 import { expectedReadBack, mostlyValidPointArb, pointArb, pointKey, type ReadBackPoint } from './support/hostile-points.js';
 
@@ -34,16 +34,6 @@ describeEachEngine('metrics under hostile input', ({ engine, adminUrl }) => {
     return rows.map((p) => ({ name: p.name, value: p.value, timeMs: p.timestamp.getTime(), labels: p.labels }));
   };
 
-  /** Resolves with the ValidationError, or null when the call succeeded; any other error fails the property. */
-  const validationErrorOf = async (call: () => Promise<unknown>): Promise<ValidationError | null> => {
-    try {
-      await call();
-      return null;
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      return error;
-    }
-  };
 
   const expectSame = (actual: ReadBackPoint[], expected: ReadBackPoint[]) => {
     const sort = (points: ReadBackPoint[]) => [...points].sort((a, b) => (pointKey(a) < pointKey(b) ? -1 : 1));

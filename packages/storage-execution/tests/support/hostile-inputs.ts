@@ -123,14 +123,4 @@ export function decimalText(value: unknown): string {
   return new ExactDecimal(text).toFixed().replace(/^-0$/, '0');
 }
 
-/** Runs the call; resolves with the ValidationError, or null on success. Any other error fails the property. */
-export async function validationErrorOf(call: () => Promise<unknown>): Promise<ValidationError | null> {
-  try {
-    await call();
-    return null;
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    expect(typeof error.field).toBe('string');
-    return error;
-  }
-}
+export { validationErrorOf } from '@ag/storage-testing/generators';

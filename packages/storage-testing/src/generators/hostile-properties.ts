@@ -4,6 +4,8 @@
 // tally of how many generated inputs each API stored and how many it refused,
 // printed once per suite so the figures can be quoted.
 
+import { ValidationError } from '@ag/storage-core';
+
 /** fast-check parameters: `numRuns` by default (or HOSTILE_RUNS), a fixed seed (or HOSTILE_SEED). */
 export function hostilePropertyParameters(numRuns: number): { numRuns: number; seed: number; endOnFailure: boolean } {
   const runs = Number(process.env.HOSTILE_RUNS);
@@ -40,5 +42,21 @@ export class HostileTally {
     let entry = this.counts.get(api);
     if (!entry) this.counts.set(api, (entry = { stored: 0, rejected: 0 }));
     return entry;
+  }
+}
+
+/**
+ * Resolves with the ValidationError a call was refused with (it must name
+ * its field), or null when the call succeeded; any other error is rethrown,
+ * failing the property.
+ */
+export async function validationErrorOf(call: () => Promise<unknown>): Promise<ValidationError | null> {
+  try {
+    await call();
+    return null;
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    if (typeof error.field !== 'string') throw new Error(`a ValidationError without a field: ${error.message}`);
+    return error;
   }
 }

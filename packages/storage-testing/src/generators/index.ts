@@ -30,4 +30,4 @@ export {
   HOSTILE_TIMESTAMPS,
   WRONG_TYPES,
 } from './hostile-values.js';
-export { hostilePropertyParameters, HostileTally } from './hostile-properties.js';
+export { hostilePropertyParameters, HostileTally, validationErrorOf } from './hostile-properties.js';
