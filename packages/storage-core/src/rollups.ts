@@ -37,6 +37,13 @@ export interface RefreshRange {
   start?: Date;
   /** Refresh buckets up to here; default: now. */
   end?: Date;
+  /**
+   * An explicit window that covers the default one (it starts no later than
+   * the last refresh minus the lookback, or where no older row can change):
+   * record it as the last refresh, so the next default window starts from
+   * here rather than from the beginning of history.
+   */
+  advanceWindow?: boolean;
 }
 
 export interface RefreshResult {
@@ -95,11 +102,14 @@ export async function refreshRollup(db: Queryable, viewName: string, range: Refr
       await db.query(`SELECT ag_storage.refresh_rollup_table($1, $2, $3)`, [viewName, from, end]);
     }
   }
-  // Only a default refresh moves the anchor of the next default window (an
-  // explicit range may leave older gaps). The refresh start, not its end, so
-  // rows arriving while it runs are picked up next time.
-  if (range.start === undefined) {
-    await db.query(`UPDATE ag_storage.rollups SET last_refreshed_at = $2 WHERE view_name = $1`, [viewName, startedAt]);
+  // Only a default refresh (or a window that covers one) moves the anchor of
+  // the next default window: an arbitrary explicit range may leave older
+  // gaps. The refresh start, not its end, so rows arriving while it runs are
+  // picked up next time; the window's end when that is earlier (a refresh
+  // "as of" a past clock).
+  if (range.start === undefined || range.advanceWindow) {
+    const anchor = end < startedAt ? end : startedAt;
+    await db.query(`UPDATE ag_storage.rollups SET last_refreshed_at = $2 WHERE view_name = $1`, [viewName, anchor]);
   }
   return { viewName, start, end };
 }

@@ -147,6 +147,17 @@ describeEachEngine('runRetention over 120 days', ({ engine, adminUrl }) => {
     });
   });
 
+  it('refreshes the metrics rollups of the next pass from the last refresh minus the lookback, not from the beginning', async () => {
+    const next = await manager.runRetention({ now: data.now });
+    const lookbackDays = { metrics_hourly: 3, metrics_daily: 7 } as const;
+    for (const [view, days] of Object.entries(lookbackDays)) {
+      const window = next.refreshed.find((r) => r.rollup === view);
+      expect(window?.skipped, view).toBeNull();
+      // A whole bucket of slack: the window starts on a bucket boundary.
+      expect(window?.start?.getTime(), view).toBeGreaterThanOrEqual(data.now.getTime() - (days + 1) * DAY_MS);
+    }
+  });
+
   it('changes nothing on a second pass with the same clock, rollups included', async () => {
     // Buckets older than every refresh lookback (7 days): recent ones are legitimately recomputed
     // (floating-point sums may differ in the last digit with row order).
