@@ -114,7 +114,7 @@ describeEachEngine('metrics spool', ({ engine, adminUrl }) => {
     expect((await stored('spool.rotate')).length).toBe(950);
     // Segments of about 4 KiB hold ~80 points; all but the open one go once written.
     await expect.poll(async () => (await spoolFiles()).length).toBeLessThanOrEqual(1);
-    expect(metrics.stats().spooledSegments).toBeLessThanOrEqual(1);
+    await expect.poll(() => metrics.stats().spooledSegments).toBeLessThanOrEqual(1);
     await metrics.close();
     expect(await readdir(directory)).toEqual([]);
   });

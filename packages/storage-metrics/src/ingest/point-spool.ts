@@ -274,12 +274,13 @@ export class PointSpool {
     segment.deleted = true;
     this.live.splice(this.live.indexOf(segment), 1);
     if (segment.endSequence === segment.firstSequence) return;
-    const deletion = unlink(segment.path).then(
-      () => {
-        this.stats.spooledSegments -= 1;
-      },
-      (error: unknown) => this.options.logger.warn({ err: error, file: segment.path }, 'metrics spool: could not delete a written segment'),
-    );
+    // Counted off as the deletion starts, so the figure never lags behind the
+    // directory; a deletion that fails puts it back.
+    this.stats.spooledSegments -= 1;
+    const deletion = unlink(segment.path).catch((error: unknown) => {
+      this.stats.spooledSegments += 1;
+      this.options.logger.warn({ err: error, file: segment.path }, 'metrics spool: could not delete a written segment');
+    });
     this.deletions.add(deletion);
     void deletion.finally(() => this.deletions.delete(deletion));
   }
