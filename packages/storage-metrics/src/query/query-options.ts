@@ -113,6 +113,11 @@ function metricQuerySchema(maxResults: number) {
     .refine(endAfterStart, endAfterStartIssue);
 }
 
+/** The fields every range query shares, in their normalized names. */
+function normalizedRange(q: { name: string[]; start: number; end: number; labels: Record<string, string> }): NormalizedRange {
+  return { names: q.name, startMs: q.start, endMs: q.end, labels: q.labels };
+}
+
 /** Building a zod schema costs far more than using one: one per max_results value. */
 const metricQuerySchemas = new Map<number, ReturnType<typeof metricQuerySchema>>();
 
@@ -121,10 +126,7 @@ export function parseMetricQuery(input: unknown, maxResults: number, field = 'qu
   if (!schema) metricQuerySchemas.set(maxResults, (schema = metricQuerySchema(maxResults)));
   const q = parseInput(schema, input, field);
   return {
-    names: q.name,
-    startMs: q.start,
-    endMs: q.end,
-    labels: q.labels,
+    ...normalizedRange(q),
     limit: q.limit ?? maxResults,
     explicitLimit: q.limit !== undefined,
     order: q.order,
@@ -145,10 +147,7 @@ const aggregateQuerySchema = z
 export function parseAggregateQuery(input: unknown, field = 'query'): NormalizedAggregateQuery {
   const q = parseInput(aggregateQuerySchema, input, field);
   return {
-    names: q.name,
-    startMs: q.start,
-    endMs: q.end,
-    labels: q.labels,
+    ...normalizedRange(q),
     bucketMs: parseBucketWidth(q.bucket, `${field}.bucket`),
     aggregations: [...new Set(q.aggregations)],
     groupBy: [...new Set(q.groupBy)],
