@@ -19,6 +19,13 @@ export interface Capabilities {
   backgroundWorkers: boolean;
   /** The extension can be installed but is not yet (run migrate()). */
   timescaleAvailable: boolean;
+  /**
+   * The extension is available but not installed, and the server does not
+   * preload it (shared_preload_libraries), so it cannot be installed: migrate()
+   * refuses with a ConfigurationError saying what to change. False when the
+   * setting cannot be read (it is superuser-only): CREATE EXTENSION then tells.
+   */
+  timescaleNeedsPreload: boolean;
   serverVersion: string;
   serverVersionNum: number;
 }
@@ -30,6 +37,7 @@ interface ProbeRow {
   ts_available: boolean;
   license: string | null;
   workers: string | null;
+  preload: string | null;
 }
 
 const PROBE_SQL = `
@@ -38,7 +46,8 @@ SELECT current_setting('server_version') AS server_version,
        (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS ts_version,
        EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS ts_available,
        current_setting('timescaledb.license', true) AS license,
-       current_setting('timescaledb.max_background_workers', true) AS workers`;
+       current_setting('timescaledb.max_background_workers', true) AS workers,
+       (SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries') AS preload`;
 
 export async function detectCapabilities(db: Queryable, engineKind: EngineKind): Promise<Capabilities> {
   const { rows } = await db.query<ProbeRow>(PROBE_SQL);
@@ -56,7 +65,17 @@ export async function detectCapabilities(db: Queryable, engineKind: EngineKind):
     jobs: tsl,
     backgroundWorkers: tsl && engineKind === 'postgres' && Number(row.workers ?? 0) > 0,
     timescaleAvailable: row.ts_available,
+    timescaleNeedsPreload:
+      row.ts_version === null && row.ts_available && row.preload !== null && !preloads(row.preload, 'timescaledb'),
     serverVersion: row.server_version,
     serverVersionNum: Number(row.server_version_num),
   };
+}
+
+/** Whether a shared_preload_libraries value names the library (a comma-separated list, maybe quoted, maybe a path). */
+function preloads(setting: string, library: string): boolean {
+  return setting
+    .split(',')
+    .map((entry) => entry.trim().replace(/^"|"$/g, ''))
+    .some((entry) => entry === library || entry.endsWith(`/${library}`) || entry.startsWith(`${library}-`));
 }

@@ -7,7 +7,7 @@ import type { DeepPartial, StorageConfig } from './config/config-schema.js';
 import { loadConfig } from './config/load-config.js';
 import type { Engine, EngineKind, Queryable, QueryResult } from './engines/engine.js';
 import { openEngine, resolveDatabaseUrl } from './engines/open-engine.js';
-import { StorageError } from './errors/storage-error.js';
+import { ConfigurationError, StorageError } from './errors/storage-error.js';
 import { checkHealth, type HealthReport } from './health.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { defaultMigrationsDirectory } from './migrations/migration-files.js';
@@ -114,6 +114,7 @@ class StorageHandle implements Storage {
 
   async migrate(): Promise<MigrationReport> {
     this.assertOpen();
+    assertTimescaleInstallable(this.currentCapabilities);
     const report = await this.migrator.migrate();
     await this.refreshCapabilities();
     return report;
@@ -154,4 +155,19 @@ class StorageHandle implements Storage {
   private assertOpen(): void {
     if (this.closed) throw new StorageError('storage is closed', { code: 'CONNECTION' });
   }
+}
+
+/**
+ * A server that offers TimescaleDB but does not preload it cannot install it:
+ * CREATE EXTENSION fails and takes the session with it. Refuse before any
+ * migration runs, saying what to change, rather than silently building plain
+ * tables that a later restart with the preload could not turn into hypertables.
+ */
+function assertTimescaleInstallable(capabilities: Capabilities): void {
+  if (!capabilities.timescaleNeedsPreload) return;
+  throw new ConfigurationError(
+    'shared_preload_libraries',
+    'without timescaledb',
+    "the server offers the timescaledb extension but does not preload it. Add timescaledb to shared_preload_libraries in the server's postgresql.conf (shared_preload_libraries = 'timescaledb'), restart the server, then migrate again",
+  );
 }

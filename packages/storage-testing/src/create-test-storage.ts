@@ -5,7 +5,7 @@
 import { createStorage, type DeepPartial, type Logger, type Storage, type StorageConfig } from '@ag/storage-core';
 import { startTimescaleContainer } from './docker-timescale.js';
 import { createTestDatabase } from './postgres-test-database.js';
-import { LOCAL_POSTGRES_URL, type TestEngine } from './test-engines.js';
+import { LOCAL_POSTGRES_URL, LOCAL_TIMESCALEDB_URL, type ServerEngine, type TestEngine } from './test-engines.js';
 
 export interface TestStorageOptions {
   /** Default: embedded (in-memory PGlite with TimescaleDB). */
@@ -14,7 +14,7 @@ export interface TestStorageOptions {
   /** Apply the migrations (default true). */
   migrate?: boolean;
   logger?: Logger;
-  /** Admin URL for the postgres engine; default TEST_DATABASE_URL, else the local server. */
+  /** Admin URL for a server engine; default TEST_DATABASE_URL / TEST_TIMESCALEDB_URL, else the local server. */
   adminUrl?: string;
 }
 
@@ -32,8 +32,8 @@ export async function createTestStorage(options: TestStorageOptions = {}): Promi
 
   if (engine === 'embedded') {
     url = 'pglite://memory';
-  } else if (engine === 'postgres') {
-    const database = await createTestDatabase(options.adminUrl ?? process.env.TEST_DATABASE_URL ?? LOCAL_POSTGRES_URL);
+  } else if (engine === 'postgres' || engine === 'timescaledb') {
+    const database = await createTestDatabase(options.adminUrl ?? defaultAdminUrl(engine));
     url = database.url;
     cleanup = database.drop;
   } else {
@@ -56,6 +56,12 @@ export async function createTestStorage(options: TestStorageOptions = {}): Promi
     throw error;
   }
   return withCleanup(storage, url, cleanup);
+}
+
+function defaultAdminUrl(engine: ServerEngine): string {
+  return engine === 'postgres'
+    ? process.env.TEST_DATABASE_URL || LOCAL_POSTGRES_URL
+    : process.env.TEST_TIMESCALEDB_URL || LOCAL_TIMESCALEDB_URL;
 }
 
 function withCleanup(storage: Storage, url: string, cleanup: () => Promise<void>): TestStorage {

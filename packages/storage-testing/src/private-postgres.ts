@@ -1,11 +1,16 @@
 // A PostgreSQL server of a test's own: initdb on a temporary directory, its
 // own port, started and stopped with pg_ctl. Fault tests restart it or stop it
-// without disturbing the shared server other suites use. When run as root
-// (CI), the server runs as the `postgres` OS user, since PostgreSQL refuses
-// to run as root.
+// without disturbing the shared server other suites use.
+//
+// Two installations can serve it:
+//   host         the machine's PostgreSQL server binaries (/usr/lib/postgresql/<v>/bin)
+//   timescaledb  PostgreSQL 17 with TimescaleDB in the debootstrap root that
+//                scripts/timescaledb-server.sh builds, run through chroot
+// When run as root (CI), the server runs as the `postgres` OS user of its
+// installation, since PostgreSQL refuses to run as root.
 
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,10 +18,20 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+export type PrivateInstallation = 'host' | 'timescaledb';
+
+export interface PrivatePostgresOptions {
+  /** Default 'host'. */
+  installation?: PrivateInstallation;
+  /** Server settings passed as -c name=value (e.g. shared_preload_libraries). */
+  settings?: Record<string, string>;
+}
+
 export interface PrivatePostgres {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
   url: string;
   port: number;
+  /** The data directory as this process sees it. */
   dataDir: string;
   start(): Promise<void>;
   /** Fast shutdown: connections are terminated, new ones refused until start(). */
@@ -26,8 +41,31 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
-/** Why a private server cannot run here, or undefined when it can. */
-export function privatePostgresUnavailableReason(): string | undefined {
+/** Runs the server tools of one installation and places data directories where its server can reach them. */
+interface Installation {
+  /** Runs bin/<tool> as the installation's postgres user; returns stdout. */
+  tool(name: string, args: string[]): Promise<string>;
+  /** A new empty data directory owned by that user: [path for us, path for the server]. */
+  newDataDir(): [string, string];
+}
+
+/** Where scripts/timescaledb-server.sh keeps its debootstrap root. */
+export function timescaledbRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.AG_TIMESCALEDB_HOME || '/var/tmp/ag-storage-timescaledb', 'root');
+}
+
+const TIMESCALEDB_BIN = '/usr/lib/postgresql/17/bin';
+
+/** Why a private server of that installation cannot run here, or undefined when it can. */
+export function privatePostgresUnavailableReason(installation: PrivateInstallation = 'host'): string | undefined {
+  if (installation === 'timescaledb') {
+    const root = timescaledbRoot();
+    if (!existsSync(path.join(root, '.ag-storage-root-ready'))) {
+      return `no TimescaleDB root at ${root} (scripts/timescaledb-server.sh up builds it)`;
+    }
+    if (process.getuid?.() !== 0) return 'a server in the TimescaleDB root needs root for chroot';
+    return undefined;
+  }
   const bin = findPostgresBin();
   if (!bin) return 'no PostgreSQL server binaries (initdb, pg_ctl) found';
   if (process.getuid?.() === 0 && !existsSync('/usr/sbin/runuser') && !existsSync('/sbin/runuser')) {
@@ -36,29 +74,23 @@ export function privatePostgresUnavailableReason(): string | undefined {
   return undefined;
 }
 
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const bin = findPostgresBin();
-  if (!bin) throw new Error('no PostgreSQL server binaries found');
-  const asRoot = process.getuid?.() === 0;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ag-private-pg-'));
-  if (asRoot) chownTree(dataDir, 'postgres');
+export async function startPrivatePostgres(options: PrivatePostgresOptions = {}): Promise<PrivatePostgres> {
+  const kind = options.installation ?? 'host';
+  const unavailable = privatePostgresUnavailableReason(kind);
+  if (unavailable) throw new Error(`cannot start a private server: ${unavailable}`);
+  const installation = kind === 'timescaledb' ? chrootInstallation(timescaledbRoot()) : hostInstallation();
+  const [dataDir, serverDataDir] = installation.newDataDir();
   const port = await freePort();
-  const pg = async (tool: string, args: string[]) => {
-    const file = path.join(bin, tool);
-    const { stdout } = asRoot
-      ? await run('runuser', ['-u', 'postgres', '--', file, ...args], { timeout: 60_000 })
-      : await run(file, args, { timeout: 60_000 });
-    return stdout;
-  };
 
-  await pg('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  const options = `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
-  const logFile = path.join(dataDir, 'server.log');
+  await installation.tool('initdb', ['-D', serverDataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  const settings = { listen_addresses: '127.0.0.1', fsync: 'off', max_connections: '100', ...options.settings };
+  const serverOptions = [`-p ${port}`, `-k ${serverDataDir}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
+  const logFile = path.join(serverDataDir, 'server.log');
   const start = async () => {
-    await pg('pg_ctl', ['-D', dataDir, '-o', options, '-l', logFile, '-w', '-t', '60', 'start']);
+    await installation.tool('pg_ctl', ['-D', serverDataDir, '-o', serverOptions, '-l', logFile, '-w', '-t', '60', 'start']);
   };
   const stop = async () => {
-    await pg('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']).catch(() => undefined);
+    await installation.tool('pg_ctl', ['-D', serverDataDir, '-m', 'fast', '-w', '-t', '60', 'stop']).catch(() => undefined);
   };
   await start();
   return {
@@ -78,6 +110,44 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   };
 }
 
+function hostInstallation(): Installation {
+  const bin = findPostgresBin();
+  if (!bin) throw new Error('no PostgreSQL server binaries found');
+  const asRoot = process.getuid?.() === 0;
+  return {
+    async tool(name, args) {
+      const file = path.join(bin, name);
+      const { stdout } = asRoot
+        ? await run('runuser', ['-u', 'postgres', '--', file, ...args], { timeout: 60_000 })
+        : await run(file, args, { timeout: 60_000 });
+      return stdout;
+    },
+    newDataDir() {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'ag-private-pg-'));
+      if (asRoot) chownToUser(dir, '/etc/passwd', 'postgres');
+      return [dir, dir];
+    },
+  };
+}
+
+function chrootInstallation(root: string): Installation {
+  return {
+    async tool(name, args) {
+      const { stdout } = await run('chroot', ['--userspec=postgres:postgres', root, path.join(TIMESCALEDB_BIN, name), ...args], {
+        timeout: 60_000,
+      });
+      return stdout;
+    },
+    newDataDir() {
+      const parent = path.join(root, 'tmp');
+      mkdirSync(parent, { recursive: true });
+      const dir = mkdtempSync(path.join(parent, 'ag-private-pg-'));
+      chownToUser(dir, path.join(root, 'etc/passwd'), 'postgres');
+      return [dir, `/${path.relative(root, dir)}`];
+    },
+  };
+}
+
 function findPostgresBin(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (existsSync(root)) {
@@ -93,11 +163,12 @@ function findPostgresBin(): string | undefined {
   return undefined;
 }
 
-function chownTree(dir: string, user: string): void {
-  const line = readFileSync('/etc/passwd', 'utf8')
+/** chown to a user of the given passwd file (the host's, or the root's, whose ids differ). */
+function chownToUser(dir: string, passwdFile: string, user: string): void {
+  const line = readFileSync(passwdFile, 'utf8')
     .split('\n')
     .find((l) => l.startsWith(`${user}:`));
-  if (!line) throw new Error(`no ${user} user to run the private PostgreSQL server as`);
+  if (!line) throw new Error(`no ${user} user in ${passwdFile} to run the private server as`);
   const [, , uid, gid] = line.split(':');
   chownSync(dir, Number(uid), Number(gid));
 }

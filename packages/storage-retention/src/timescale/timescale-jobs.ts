@@ -22,7 +22,8 @@ export interface TimescaleJob {
   nextStart: Date | null;
 }
 
-interface JobRow {
+/** A job_stats row as the drivers return it: timestamps may be ±infinity. */
+export interface JobRow {
   job_id: number;
   application_name: string;
   proc_name: string;
@@ -30,12 +31,12 @@ interface JobRow {
   schedule_seconds: number | null;
   scheduled: boolean;
   config: Record<string, unknown> | null;
-  last_run_started_at: Date | null;
-  last_successful_finish: Date | null;
+  last_run_started_at: unknown;
+  last_successful_finish: unknown;
   last_run_status: string | null;
   total_runs: number | null;
   total_failures: number | null;
-  next_start: Date | null;
+  next_start: unknown;
 }
 
 const LIST_JOBS = `
@@ -50,7 +51,17 @@ SELECT j.job_id, j.application_name, j.proc_name, j.hypertable_name, j.scheduled
 
 export async function listTimescaleJobs(db: Queryable): Promise<TimescaleJob[]> {
   const { rows } = await db.query<JobRow>(LIST_JOBS);
-  return rows.map((r) => ({
+  return rows.map(jobFromRow);
+}
+
+/**
+ * A job from its row. TimescaleDB keeps "never" and "not scheduled" as
+ * ±infinity, which node-postgres returns as the number ±Infinity and PGlite
+ * as an Invalid Date: both become null here (a server's scheduler writes them
+ * after running jobs; reading them as dates crashed checkJobs()).
+ */
+export function jobFromRow(r: JobRow): TimescaleJob {
+  return {
     jobId: r.job_id,
     name: r.application_name,
     procName: r.proc_name,
@@ -58,13 +69,23 @@ export async function listTimescaleJobs(db: Queryable): Promise<TimescaleJob[]> 
     scheduleSeconds: r.schedule_seconds ?? 0,
     scheduled: r.scheduled,
     config: r.config,
-    lastRunStartedAt: r.last_run_started_at,
-    lastSuccessfulFinish: r.last_successful_finish,
+    lastRunStartedAt: finiteTime(r.last_run_started_at),
+    lastSuccessfulFinish: finiteTime(r.last_successful_finish),
     lastRunStatus: r.last_run_status,
     totalRuns: r.total_runs === null ? null : Number(r.total_runs),
     totalFailures: r.total_failures === null ? null : Number(r.total_failures),
-    nextStart: r.next_start,
-  }));
+    nextStart: finiteTime(r.next_start),
+  };
+}
+
+/** A finite timestamp as a Date; ±infinity, invalid dates and anything else as null. */
+function finiteTime(value: unknown): Date | null {
+  if (value instanceof Date) return Number.isFinite(value.getTime()) ? value : null;
+  if (typeof value === 'string') {
+    const parsed = new Date(value);
+    return Number.isFinite(parsed.getTime()) ? parsed : null;
+  }
+  return null;
 }
 
 /** Runs one job now, in this session (what the background worker would do). Must not be inside a transaction. */
