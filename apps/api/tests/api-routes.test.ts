@@ -26,7 +26,7 @@ describeEachEngine('API routes', ({ engine, adminUrl }) => {
     const { status, body } = await get('/health');
     expect(status).toBe(200);
     expect(body.status).toBe('ok');
-    expect(body.engine).toBe(engine === 'embedded' ? 'pglite' : 'postgres');
+    expect(body.engine).toBe(fixture.storage.url.startsWith('pglite://') ? 'pglite' : 'postgres');
     expect(body.migrations.pending).toEqual([]);
   });
 
@@ -188,7 +188,7 @@ describeEachEngine('API routes', ({ engine, adminUrl }) => {
       events: h.events.length,
     });
     expect(body.tables.map((t: { table: string }) => t.table)).toEqual(expect.arrayContaining(['metric_points', 'orders', 'metrics_hourly']));
-    expect(body.engine).toBe(engine === 'embedded' ? 'pglite' : 'postgres');
+    expect(body.engine).toBe(fixture.storage.url.startsWith('pglite://') ? 'pglite' : 'postgres');
     expect(body.ingest.written).toBe(fixture.services.metrics.stats().written);
     expect(body.pool.max).toBeGreaterThanOrEqual(1);
     expect(body.databaseBytes).toBeGreaterThan(0);

@@ -9,18 +9,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testEngines, type TestDatabase } from '@ag/storage-testing';
+import { createTestDatabase, describeEachServer, type TestDatabase } from '@ag/storage-testing';
 import { runCli } from './support/run-cli.js';
 
 const SECRET = 'Cli-Secret-8812';
 const QUERY_SECRET = 'Query-Secret-5531';
-const postgres = testEngines().find((e) => e.engine === 'postgres');
 const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function withPassword(url: string): string {
   const parsed = new URL(url);
   parsed.password = SECRET;
   return parsed.toString();
+}
+
+/** The same URL under libpq's other scheme name: postgres:// and postgresql:// are one. */
+function withScheme(url: string, scheme: 'postgres' | 'postgresql'): string {
+  return url.replace(/^postgres(ql)?:/, `${scheme}:`);
 }
 
 function expectNoSecret(...texts: string[]): void {
@@ -30,23 +34,24 @@ function expectNoSecret(...texts: string[]): void {
   }
 }
 
-describe.runIf(postgres?.available)('ag-storage output with a password in the URL', () => {
+describeEachServer('ag-storage output with a password in the URL', ({ adminUrl }) => {
   let database: TestDatabase;
   let url: string;
   beforeAll(async () => {
-    database = await createTestDatabase(postgres?.url as string);
+    database = await createTestDatabase(adminUrl);
     // The shared test server trusts local connections: the password is sent, never checked.
     url = withPassword(database.url);
   });
   afterAll(async () => database?.drop());
 
-  it('masks it in health, health --json and migrate status', async () => {
-    const text = await runCli(['--url', url, 'health']);
+  it.each(['postgres', 'postgresql'] as const)('masks it in health, health --json and migrate status (%s://)', async (scheme) => {
+    const schemed = withScheme(url, scheme);
+    const text = await runCli(['--url', schemed, 'health']);
     expect(text.code).toBe(0);
-    expect(text.out).toMatch(/postgres:\/\/postgres:\*\*\*@/);
-    const json = await runCli(['--url', url, 'health', '--json']);
-    expect(JSON.parse(json.out).url).toMatch(/postgres:\/\/postgres:\*\*\*@/);
-    const status = await runCli(['--verbose', '--url', url, 'migrate', 'status']);
+    expect(text.out).toMatch(/postgres(ql)?:\/\/postgres:\*\*\*@/);
+    const json = await runCli(['--url', schemed, 'health', '--json']);
+    expect(JSON.parse(json.out).url).toMatch(/^postgres(ql)?:\/\/postgres:\*\*\*@/);
+    const status = await runCli(['--verbose', '--url', schemed, 'migrate', 'status']);
     expectNoSecret(text.out, text.err, json.out, json.err, status.out, status.err);
   });
 

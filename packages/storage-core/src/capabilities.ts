@@ -2,7 +2,7 @@
 // migrations, which may install TimescaleDB). Every feature degrades on the
 // engines that lack it; see the table in the README.
 
-import type { EngineKind, Queryable } from './engines/engine.js';
+import type { EngineTraits, Queryable } from './engines/engine.js';
 
 export type TimescaleLicense = 'timescale' | 'apache';
 
@@ -49,7 +49,7 @@ SELECT current_setting('server_version') AS server_version,
        current_setting('timescaledb.max_background_workers', true) AS workers,
        (SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries') AS preload`;
 
-export async function detectCapabilities(db: Queryable, engineKind: EngineKind): Promise<Capabilities> {
+export async function detectCapabilities(db: Queryable, traits: Pick<EngineTraits, 'backgroundJobs'>): Promise<Capabilities> {
   const { rows } = await db.query<ProbeRow>(PROBE_SQL);
   const row = rows[0];
   if (!row) throw new Error('capability probe returned no row');
@@ -63,7 +63,7 @@ export async function detectCapabilities(db: Queryable, engineKind: EngineKind):
     compression: tsl,
     continuousAggregates: tsl,
     jobs: tsl,
-    backgroundWorkers: tsl && engineKind === 'postgres' && Number(row.workers ?? 0) > 0,
+    backgroundWorkers: tsl && traits.backgroundJobs && Number(row.workers ?? 0) > 0,
     timescaleAvailable: row.ts_available,
     timescaleNeedsPreload:
       row.ts_version === null && row.ts_available && row.preload !== null && !preloads(row.preload, 'timescaledb'),

@@ -60,7 +60,7 @@ export async function createStorage(options: CreateStorageOptions = {}): Promise
   const url = resolveDatabaseUrl(config.database, options.url);
   const engine = await openEngine(url, config, logger);
   try {
-    const capabilities = await detectCapabilities(engine, engine.kind);
+    const capabilities = await detectCapabilities(engine, engine.traits);
     const migrator = new Migrator(engine, options.migrationsDir ?? defaultMigrationsDirectory(), logger);
     const storage = new StorageHandle(config, engine, capabilities, migrator, logger);
     logger.debug({ engine: engine.kind, url: engine.displayUrl, timescale: capabilities.timescale }, 'storage opened');
@@ -148,7 +148,7 @@ class StorageHandle implements Storage {
   }
 
   private async refreshCapabilities(): Promise<Capabilities> {
-    this.currentCapabilities = await detectCapabilities(this.engine, this.engine.kind);
+    this.currentCapabilities = await detectCapabilities(this.engine, this.engine.traits);
     return this.currentCapabilities;
   }
 

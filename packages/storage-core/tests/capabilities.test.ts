@@ -1,7 +1,7 @@
 // Capability detection and what the migrations built on each engine.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
+import { createTestStorage, describeEachEngine, requireCapability, requireNoCapability, type TestStorage } from '@ag/storage-testing';
 
 // The rollups core's migrations create; other packages' migrations register more.
 const CORE_ROLLUPS = ['fills_daily_stats', 'metrics_daily', 'metrics_hourly', 'orders_daily_stats'];
@@ -13,75 +13,90 @@ describeEachEngine('capabilities', ({ engine, adminUrl }) => {
   });
   afterAll(async () => storage?.close());
 
-  if (engine === 'embedded') {
-    it('reports TimescaleDB with the timescale license, compression and continuous aggregates', () => {
-      expect(storage.capabilities.timescale?.license).toBe('timescale');
-      expect(storage.capabilities.timescale?.version).toMatch(/^2\.23\./);
-      expect(storage.capabilities.compression).toBe(true);
-      expect(storage.capabilities.continuousAggregates).toBe(true);
-      expect(storage.capabilities.jobs).toBe(true);
-      // PGlite runs no background workers: the library's scheduler runs due jobs.
-      expect(storage.capabilities.backgroundWorkers).toBe(false);
-    });
+  /** What the catalog says, independently of detectCapabilities(). */
+  const catalog = async () =>
+    (
+      await storage.query<{ version: string | null; license: string | null }>(
+        `SELECT (SELECT extversion FROM pg_extension WHERE extname = 'timescaledb') AS version,
+                current_setting('timescaledb.license', true) AS license`,
+      )
+    )[0]!;
+  const hypertables = async () =>
+    storage.capabilities.timescale
+      ? storage.query<{ hypertable_name: string; compression_enabled: boolean }>(
+          `SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables ORDER BY 1`,
+        )
+      : [];
 
-    it('made the time-series tables hypertables with compression', async () => {
-      const rows = await storage.query<{ hypertable_name: string; compression_enabled: boolean }>(
-        `SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables ORDER BY 1`,
-      );
-      expect(rows).toEqual(
-        ['candles', 'events', 'fills', 'metric_points', 'positions'].map((name) => ({
-          hypertable_name: name,
-          compression_enabled: true,
-        })),
-      );
-    });
+  it('reports the TimescaleDB version and license the catalog holds, and the features that license gives', async () => {
+    const { version, license } = await catalog();
+    const caps = storage.capabilities;
+    if (version === null) {
+      expect(caps.timescale).toBeNull();
+    } else {
+      expect(caps.timescale).toEqual({ version, license: license === 'apache' ? 'apache' : 'timescale' });
+    }
+    const tsl = version !== null && license !== 'apache';
+    expect(caps.compression).toBe(tsl);
+    expect(caps.continuousAggregates).toBe(tsl);
+    expect(caps.jobs).toBe(tsl);
+    if (!caps.jobs) expect(caps.backgroundWorkers).toBe(false);
+    expect(caps.timescaleNeedsPreload).toBe(false);
+    expect(caps.serverVersionNum).toBeGreaterThanOrEqual(140000);
+  });
 
-    it('registered compression, retention and refresh policies as TimescaleDB jobs', async () => {
-      const jobs = await storage.query<{ proc_name: string; hypertable_name: string }>(
-        `SELECT proc_name, hypertable_name FROM timescaledb_information.jobs WHERE job_id >= 1000`,
-      );
-      const has = (proc: string, table: string) => jobs.some((j) => j.proc_name === proc && j.hypertable_name === table);
-      expect(has('policy_compression', 'metric_points')).toBe(true);
-      expect(has('policy_retention', 'metric_points')).toBe(true);
-      expect(has('policy_refresh_continuous_aggregate', 'metrics_hourly')).toBe(true);
-      expect(has('policy_refresh_continuous_aggregate', 'fills_daily_stats')).toBe(true);
-    });
+  it('made the time-series tables hypertables wherever TimescaleDB is installed, compressed where the license allows', async (ctx) => {
+    requireCapability(ctx, storage.capabilities, 'timescale');
+    expect(await hypertables()).toEqual(
+      ['candles', 'events', 'fills', 'metric_points', 'positions'].map((name) => ({
+        hypertable_name: name,
+        compression_enabled: storage.capabilities.compression,
+      })),
+    );
+  });
 
-    it('built the metric and fill rollups as continuous aggregates', async () => {
-      const rows = await storage.query<{ view_name: string; kind: string }>(
-        `SELECT view_name, kind FROM ag_storage.rollups WHERE view_name = ANY($1) ORDER BY view_name`,
-        [CORE_ROLLUPS],
-      );
-      expect(rows).toEqual([
-        { view_name: 'fills_daily_stats', kind: 'continuous_aggregate' },
-        { view_name: 'metrics_daily', kind: 'continuous_aggregate' },
-        { view_name: 'metrics_hourly', kind: 'continuous_aggregate' },
-        { view_name: 'orders_daily_stats', kind: 'table' },
-      ]);
-    });
-  } else {
-    it('reports plain PostgreSQL: no TimescaleDB, no compression, no continuous aggregates', () => {
-      expect(storage.capabilities.timescale).toBeNull();
-      expect(storage.capabilities.compression).toBe(false);
-      expect(storage.capabilities.continuousAggregates).toBe(false);
-      expect(storage.capabilities.jobs).toBe(false);
-      expect(storage.capabilities.serverVersionNum).toBeGreaterThanOrEqual(140000);
-    });
+  it('keeps the time-series tables plain tables without TimescaleDB', async (ctx) => {
+    requireNoCapability(ctx, storage.capabilities, 'timescale');
+    const rows = await storage.query<{ relname: string; relkind: string }>(
+      `SELECT relname, relkind::text AS relkind FROM pg_class WHERE relname = ANY($1) AND relnamespace = 'public'::regnamespace ORDER BY 1`,
+      [['candles', 'events', 'fills', 'metric_points', 'positions']],
+    );
+    expect(rows.map((r) => [r.relname, r.relkind])).toEqual(
+      ['candles', 'events', 'fills', 'metric_points', 'positions'].map((name) => [name, 'r']),
+    );
+  });
 
-    it('degraded the rollups to library-refreshed rollup tables', async () => {
-      const rows = await storage.query<{ view_name: string; kind: string }>(
-        `SELECT view_name, kind FROM ag_storage.rollups WHERE view_name = ANY($1) ORDER BY view_name`,
-        [CORE_ROLLUPS],
-      );
-      expect(rows.every((r) => r.kind === 'table')).toBe(true);
-      expect(rows).toHaveLength(4);
-    });
-  }
+  it('registered compression, retention and refresh policies as TimescaleDB jobs', async (ctx) => {
+    requireCapability(ctx, storage.capabilities, 'jobs');
+    const jobs = await storage.query<{ proc_name: string; hypertable_name: string }>(
+      `SELECT proc_name, hypertable_name FROM timescaledb_information.jobs WHERE job_id >= 1000`,
+    );
+    const has = (proc: string, table: string) => jobs.some((j) => j.proc_name === proc && j.hypertable_name === table);
+    expect(has('policy_compression', 'metric_points')).toBe(true);
+    expect(has('policy_retention', 'metric_points')).toBe(true);
+    expect(has('policy_refresh_continuous_aggregate', 'metrics_hourly')).toBe(true);
+    expect(has('policy_refresh_continuous_aggregate', 'fills_daily_stats')).toBe(true);
+  });
+
+  it('built the metric and fill rollups as continuous aggregates where the engine has them, else as rollup tables', async () => {
+    const rows = await storage.query<{ view_name: string; kind: string }>(
+      `SELECT view_name, kind FROM ag_storage.rollups WHERE view_name = ANY($1) ORDER BY view_name`,
+      [CORE_ROLLUPS],
+    );
+    const aggregate = storage.capabilities.continuousAggregates ? 'continuous_aggregate' : 'table';
+    expect(rows).toEqual([
+      { view_name: 'fills_daily_stats', kind: aggregate },
+      { view_name: 'metrics_daily', kind: aggregate },
+      { view_name: 'metrics_hourly', kind: aggregate },
+      // orders are mutable rows in a regular table: a rollup table everywhere.
+      { view_name: 'orders_daily_stats', kind: 'table' },
+    ]);
+  });
 
   it('answers health with engine, versions, pool and no pending migrations', async () => {
     const health = await storage.health();
     expect(health.status).toBe('ok');
-    expect(health.engine).toBe(engine === 'embedded' ? 'pglite' : 'postgres');
+    expect(health.engine).toBe(storage.url.startsWith('pglite://') ? 'pglite' : 'postgres');
     expect(health.serverVersion).toBeTruthy();
     expect(health.timescale).toEqual(storage.capabilities.timescale);
     expect(health.migrations.pending).toEqual([]);

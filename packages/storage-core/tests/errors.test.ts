@@ -1,7 +1,7 @@
 // SQLSTATEs from real servers map to the right StorageError subclasses.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
+import { createTestStorage, describeEachEngine, requireTrait, type TestStorage } from '@ag/storage-testing';
 import {
   ConnectionError,
   ConstraintError,
@@ -61,28 +61,28 @@ describeEachEngine('error mapping', ({ engine, adminUrl }) => {
 
   // PGlite runs single-threaded in WASM without timers: statement_timeout has
   // no effect there (documented in the README).
-  if (engine === 'postgres') {
-    it('maps a statement timeout (57014) to a retryable QueryTimeoutError', async () => {
-      const error = await storage
-        .transaction(async (tx) => {
-          await tx.exec(`SET LOCAL statement_timeout = '50ms'`);
-          await tx.query(`SELECT pg_sleep(2)`);
-        })
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(QueryTimeoutError);
-      expect((error as StorageError).sqlState).toBe('57014');
-      expect((error as StorageError).retryable).toBe(true);
-    });
+  it('maps a statement timeout (57014) to a retryable QueryTimeoutError', async (ctx) => {
+    requireTrait(ctx, storage.engine.traits, 'statementTimeout');
+    const error = await storage
+      .transaction(async (tx) => {
+        await tx.exec(`SET LOCAL statement_timeout = '50ms'`);
+        await tx.query(`SELECT pg_sleep(2)`);
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryTimeoutError);
+    expect((error as StorageError).sqlState).toBe('57014');
+    expect((error as StorageError).retryable).toBe(true);
+  });
 
-    it('maps a terminated backend (57P01) to a retryable ConnectionError and recovers', async () => {
-      const error = await storage.engine
-        .withSession(async (session) => session.query('SELECT pg_terminate_backend(pg_backend_pid())'))
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ConnectionError);
-      expect((error as StorageError).retryable).toBe(true);
-      expect(await storage.query<{ ok: number }>('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
-    });
-  }
+  it('maps a terminated backend (57P01) to a retryable ConnectionError and recovers', async (ctx) => {
+    requireTrait(ctx, storage.engine.traits, 'sharedAcrossProcesses');
+    const error = await storage.engine
+      .withSession(async (session) => session.query('SELECT pg_terminate_backend(pg_backend_pid())'))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as StorageError).retryable).toBe(true);
+    expect(await storage.query<{ ok: number }>('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+  });
 });
 
 describe('connection failures', () => {

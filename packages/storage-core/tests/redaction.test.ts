@@ -2,7 +2,7 @@
 
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase, LOCAL_POSTGRES_URL, testEngines } from '@ag/storage-testing';
+import { createTestDatabase, describeEachServer } from '@ag/storage-testing';
 import {
   ConfigurationError,
   ConnectionError,
@@ -54,36 +54,6 @@ describe('redaction', () => {
     expect(output).not.toContain(SECRET);
   });
 
-  it('keeps the password out of health output and the logs of a real connection', async () => {
-    const postgres = testEngines().find((e) => e.engine === 'postgres');
-    if (!postgres?.available) return;
-    // A role with a password, so the URL really carries one.
-    const admin = await createStorage({ url: postgres.url ?? LOCAL_POSTGRES_URL, env: {}, config: { logging: { level: 'silent' } } });
-    const role = `ag_redact_${process.pid}`;
-    const database = await createTestDatabase(postgres.url ?? LOCAL_POSTGRES_URL);
-    try {
-      await admin.execute(`DROP ROLE IF EXISTS ${role}`);
-      await admin.execute(`CREATE ROLE ${role} LOGIN PASSWORD '${SECRET}'`);
-      const url = new URL(database.url);
-      url.username = role;
-      url.password = encodeURIComponent(SECRET);
-      const { logger, text } = captureLogger();
-      const storage = await createStorage({ url: url.toString(), env: {}, logger });
-      try {
-        const health = await storage.health();
-        expect(health.url).toContain(`${role}:***@`);
-        expect(JSON.stringify(health)).not.toContain(SECRET);
-      } finally {
-        await storage.close();
-      }
-      expect(text()).not.toContain(SECRET);
-    } finally {
-      await database.drop();
-      await admin.execute(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
-      await admin.close();
-    }
-  });
-
   it('keeps secrets out of error objects logged with nested fields', () => {
     const { logger, text } = captureLogger();
     const error = Object.assign(new Error('boom'), { config: { password: SECRET, url: `postgres://bot:${SECRET}@db/x` }, dsn: `host=db password=${SECRET}` });
@@ -127,11 +97,39 @@ describe('redaction', () => {
     expect(error.message).toContain('bot:***@127.0.0.1:1');
     expect(`${error.message} ${String(error.cause)} ${JSON.stringify(error)} ${text()}`).not.toContain(SECRET);
   });
+});
+
+describeEachServer('redaction on a real server', ({ adminUrl }) => {
+  it('keeps the password out of health output and the logs of a real connection', async () => {
+    // A role with a password, so the URL really carries one.
+    const admin = await createStorage({ url: adminUrl, env: {}, config: { logging: { level: 'silent' } } });
+    const role = `ag_redact_${process.pid}`;
+    const database = await createTestDatabase(adminUrl);
+    try {
+      await admin.execute(`DROP ROLE IF EXISTS ${role}`);
+      await admin.execute(`CREATE ROLE ${role} LOGIN PASSWORD '${SECRET}'`);
+      const url = new URL(database.url);
+      url.username = role;
+      url.password = encodeURIComponent(SECRET);
+      const { logger, text } = captureLogger();
+      const storage = await createStorage({ url: url.toString(), env: {}, logger });
+      try {
+        const health = await storage.health();
+        expect(health.url).toContain(`${role}:***@`);
+        expect(JSON.stringify(health)).not.toContain(SECRET);
+      } finally {
+        await storage.close();
+      }
+      expect(text()).not.toContain(SECRET);
+    } finally {
+      await database.drop();
+      await admin.execute(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+      await admin.close();
+    }
+  });
 
   it('keeps the password out of a health report of a database that went down', async () => {
-    const postgres = testEngines().find((e) => e.engine === 'postgres');
-    if (!postgres?.available) return;
-    const database = await createTestDatabase(postgres.url ?? LOCAL_POSTGRES_URL);
+    const database = await createTestDatabase(adminUrl);
     const url = new URL(database.url);
     url.password = SECRET; // trust auth on the test server: sent, not checked
     const storage = await createStorage({ url: url.toString(), env: {}, config: { logging: { level: 'silent' } } });

@@ -2,7 +2,7 @@
 // writes data but cannot change the schema, and a reader that only reads.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
+import { createTestStorage, describeEachEngine, requireTrait, type TestStorage } from '@ag/storage-testing';
 import { createStorage, PermissionError, type Queryable } from '../src/index.js';
 
 describeEachEngine('least-privilege roles', ({ engine, adminUrl }) => {
@@ -92,23 +92,22 @@ describeEachEngine('least-privilege roles', ({ engine, adminUrl }) => {
     expect(await storage.query(`SELECT 1 FROM metric_series WHERE metric_name = 'reader.no'`)).toEqual([]);
   });
 
-  if (engine === 'postgres') {
-    it('serves a login user made a member of the writer role, through createStorage', async () => {
-      const user = `ag_bot_${process.pid}_${Date.now() % 100000}`;
-      await storage.execute(`CREATE ROLE ${user} LOGIN IN ROLE ag_storage_writer`);
-      const url = new URL(storage.url);
-      url.username = user;
-      const bot = await createStorage({ url: url.toString(), env: {}, config: { logging: { level: 'silent' } } });
-      try {
-        await bot.prisma.metricSeries.create({ data: { metricName: 'bot.wrote' } });
-        expect(await bot.query(`SELECT count(*)::int AS n FROM metric_series WHERE metric_name = 'bot.wrote'`)).toEqual([{ n: 1 }]);
-        await expect(bot.execute(`ALTER TABLE orders ADD COLUMN hacked int`)).rejects.toBeInstanceOf(PermissionError);
-        expect((await bot.health()).migrations.pending).toEqual([]);
-      } finally {
-        await bot.close();
-        await storage.execute(`DROP OWNED BY ${user}`);
-        await storage.execute(`DROP ROLE ${user}`);
-      }
-    });
-  }
+  it('serves a login user made a member of the writer role, through createStorage', async (ctx) => {
+    requireTrait(ctx, storage.engine.traits, 'sharedAcrossProcesses');
+    const user = `ag_bot_${process.pid}_${Date.now() % 100000}`;
+    await storage.execute(`CREATE ROLE ${user} LOGIN IN ROLE ag_storage_writer`);
+    const url = new URL(storage.url);
+    url.username = user;
+    const bot = await createStorage({ url: url.toString(), env: {}, config: { logging: { level: 'silent' } } });
+    try {
+      await bot.prisma.metricSeries.create({ data: { metricName: 'bot.wrote' } });
+      expect(await bot.query(`SELECT count(*)::int AS n FROM metric_series WHERE metric_name = 'bot.wrote'`)).toEqual([{ n: 1 }]);
+      await expect(bot.execute(`ALTER TABLE orders ADD COLUMN hacked int`)).rejects.toBeInstanceOf(PermissionError);
+      expect((await bot.health()).migrations.pending).toEqual([]);
+    } finally {
+      await bot.close();
+      await storage.execute(`DROP OWNED BY ${user}`);
+      await storage.execute(`DROP ROLE ${user}`);
+    }
+  });
 });

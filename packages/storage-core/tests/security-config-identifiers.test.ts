@@ -4,10 +4,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { testEngines } from '@ag/storage-testing';
+import { describeEachServer } from '@ag/storage-testing';
 import { ConfigurationError, createStorage, loadConfig, resolveDatabaseUrl } from '../src/index.js';
 
-const postgres = testEngines().find((e) => e.engine === 'postgres');
 const HOSTILE_ROLE = `ag sec"role'; DROP TABLE orders; --${process.pid}`;
 const HOSTILE_DATABASE = `ag sec"db'; DROP DATABASE postgres; --/${process.pid}%`;
 
@@ -44,8 +43,8 @@ describe('config values that name things', () => {
   });
 });
 
-describe.runIf(postgres?.available)('hostile names on a PostgreSQL server', () => {
-  const admin = new pg.Client({ connectionString: postgres?.url });
+describeEachServer('hostile names on a server', ({ adminUrl }) => {
+  const admin = new pg.Client({ connectionString: adminUrl });
   beforeAll(async () => {
     await admin.connect();
     await admin.query(`CREATE ROLE ${quoted(HOSTILE_ROLE)} LOGIN`);
@@ -58,7 +57,7 @@ describe.runIf(postgres?.available)('hostile names on a PostgreSQL server', () =
   });
 
   it('connects as the role to the database they name, from database.host/user/database', async () => {
-    const server = new URL(postgres?.url as string);
+    const server = new URL(adminUrl);
     const storage = await createStorage({
       env: {},
       config: { database: { host: server.hostname, port: Number(server.port || 5432), user: HOSTILE_ROLE, database: HOSTILE_DATABASE }, logging: { level: 'silent' } },
@@ -72,7 +71,7 @@ describe.runIf(postgres?.available)('hostile names on a PostgreSQL server', () =
 
   it('passes application_name from the URL as a parameter, not SQL', async () => {
     const name = `x'; DROP TABLE orders; --`;
-    const storage = await createStorage({ url: `${postgres?.url}?application_name=${encodeURIComponent(name)}`, env: {}, config: { logging: { level: 'silent' } } });
+    const storage = await createStorage({ url: `${adminUrl}?application_name=${encodeURIComponent(name)}`, env: {}, config: { logging: { level: 'silent' } } });
     try {
       expect(await storage.query(`SELECT current_setting('application_name') AS name`)).toEqual([{ name }]);
     } finally {

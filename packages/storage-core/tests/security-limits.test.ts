@@ -3,15 +3,13 @@
 // connection_timeout_sec turns an exhausted pool into a PoolTimeoutError.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testEngines, type TestDatabase } from '@ag/storage-testing';
+import { createTestDatabase, describeEachServer, type TestDatabase } from '@ag/storage-testing';
 import { ConnectionError, createStorage, PoolTimeoutError, QueryTimeoutError, type Storage, type StorageError } from '../src/index.js';
 
-const postgres = testEngines().find((e) => e.engine === 'postgres');
-
-describe.runIf(postgres?.available)('limits on a PostgreSQL server', () => {
+describeEachServer('limits on a server', ({ adminUrl }) => {
   let database: TestDatabase;
   beforeAll(async () => {
-    database = await createTestDatabase(postgres?.url as string);
+    database = await createTestDatabase(adminUrl);
   });
   afterAll(async () => database?.drop());
 

@@ -6,13 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testEngines } from '@ag/storage-testing';
+import { describeEachServer, describeUnless } from '@ag/storage-testing';
 import { ConfigurationError, ConnectionError, createStorage, loadConfig, type Storage } from '../src/index.js';
 import { buildPoolOptions } from '../src/engines/postgres-pool-options.js';
 import { startTlsPostgres, tlsPostgresUnavailableReason, type TlsPostgres } from './support/tls-postgres.js';
 
-const postgres = testEngines().find((e) => e.engine === 'postgres');
-const plainUrl = postgres?.available ? postgres.url : undefined;
 
 function database(ssl: Record<string, unknown> = {}) {
   return loadConfig({ env: {}, overrides: { database: { ssl } } }).database;
@@ -126,8 +124,7 @@ describe('pool options built from config and URL', () => {
   });
 });
 
-describe.runIf(plainUrl)('a server without TLS', () => {
-  const url = plainUrl as string;
+describeEachServer('a server without TLS', ({ adminUrl: url }) => {
 
   it('connects in plain text with disable', async () => {
     const storage = await open(url, { mode: 'disable' });
@@ -172,9 +169,9 @@ describe.runIf(plainUrl)('a server without TLS', () => {
   });
 });
 
-const tlsUnavailable = plainUrl ? tlsPostgresUnavailableReason() : 'no PostgreSQL server for the tests';
+const tlsUnavailable = tlsPostgresUnavailableReason();
 
-describe.skipIf(tlsUnavailable !== undefined)('a server with TLS and a private CA', () => {
+describeUnless(tlsUnavailable, 'a server with TLS and a private CA [private postgres]', () => {
   let tls: TlsPostgres;
   beforeAll(async () => {
     tls = await startTlsPostgres();

@@ -3,17 +3,14 @@
 // statement, never as an uncaught 'error' event that would crash the process
 // (found by the fault tests: pg_terminate_backend during buffered ingest).
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStorage, testEngines, type TestStorage } from '@ag/storage-testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestStorage, describeEachServer, type TestStorage } from '@ag/storage-testing';
 import { ConnectionError } from '../src/index.js';
 
-const postgres = testEngines().find((e) => e.engine === 'postgres');
-const skip = postgres?.available ? undefined : (postgres?.reason ?? 'no PostgreSQL server');
-
-describe.skipIf(skip)(`a session whose connection is killed [postgres]${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describeEachServer('a session whose connection is killed', ({ engine, adminUrl }) => {
   let storage: TestStorage;
   beforeAll(async () => {
-    storage = await createTestStorage({ engine: 'postgres', ...(postgres?.url ? { adminUrl: postgres.url } : {}) });
+    storage = await createTestStorage({ engine, adminUrl });
   });
   afterAll(async () => storage?.close());
 

@@ -5,23 +5,20 @@
 // caller, marked retryable.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ConnectionError, createStorage, type Storage } from '@ag/storage-core';
-import { createTestStorage, startFaultProxy, testEngines, type FaultProxy, type TestStorage } from '@ag/storage-testing';
+import { createTestStorage, describeEachServer, startFaultProxy, type FaultProxy, type TestStorage } from '@ag/storage-testing';
 import { ExecutionStore } from '../src/index.js';
 import { aFill, anOrder } from './support/fixtures.js';
 
-const postgres = testEngines().find((e) => e.engine === 'postgres');
-const skip = postgres?.available ? undefined : (postgres?.reason ?? 'no PostgreSQL server');
-
-describe.skipIf(skip)(`execution writes across lost connections [postgres]${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describeEachServer('execution writes across lost connections', ({ engine, adminUrl }) => {
   let database: TestStorage;
   let proxy: FaultProxy;
   let storage: Storage;
   let store: ExecutionStore;
 
   beforeAll(async () => {
-    database = await createTestStorage({ engine: 'postgres', ...(postgres?.url ? { adminUrl: postgres.url } : {}) });
+    database = await createTestStorage({ engine, adminUrl });
     proxy = await startFaultProxy({ host: '127.0.0.1', port: Number(new URL(database.url).port || 5432) });
     storage = await createStorage({
       url: proxy.rewriteUrl(database.url),

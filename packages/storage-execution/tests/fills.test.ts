@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStorage, Prisma, ValidationError, type Storage } from '@ag/storage-core';
-import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
+import { createTestStorage, describeEachEngine, requireTrait, type TestStorage } from '@ag/storage-testing';
 import { ExactDecimal, ExecutionStore, type FillInput, type OrderInput } from '../src/index.js';
 import { aFill, anOrder, uniqueName } from './support/fixtures.js';
 
@@ -189,70 +189,74 @@ describeEachEngine('ExecutionStore fills', ({ engine, adminUrl }) => {
     });
   });
 
-  if (engine === 'postgres') {
-    describe('concurrent writers on one order (two connection pools)', () => {
-      let other: Storage;
-      let otherStore: ExecutionStore;
-      beforeAll(async () => {
-        other = await createStorage({ url: storage.url, env: {}, config: { logging: { level: 'warn' } } });
-        otherStore = new ExecutionStore(other);
-      });
-      afterAll(async () => other?.close());
-
-      it('stores a fill delivered by both writers at once exactly once', async () => {
-        for (let round = 0; round < 10; round += 1) {
-          const order = await newOrder({ size: '1' });
-          const fill = aFill(order, { size: '0.3' });
-          const results = await Promise.all([store.storeFill(fill), otherStore.storeFill(fill), store.storeFill(fill), otherStore.storeFill(fill)]);
-          expect(results.map((r) => r.outcome).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'inserted']);
-          expect(await fillsOf(order.clientOrderId)).toHaveLength(1);
-          expect((await orderRow(order.clientOrderId))?.filled_size).toBe('0.300000000000000000');
-        }
-      });
-
-      it('leaves filled size equal to the sum of fills written concurrently, with the final status', async () => {
-        const order = await newOrder({ size: '10' });
-        const fills = Array.from({ length: 40 }, (_, i) => aFill(order, { size: '0.25', time: new Date(Date.UTC(2026, 10, 2, 10, 1, i)) }));
-        await Promise.all(fills.map((fill, i) => (i % 2 === 0 ? store : otherStore).storeFill(fill)));
-        const row = await orderRow(order.clientOrderId);
-        expect(row?.filled_size).toBe('10.000000000000000000');
-        expect(row?.status).toBe('filled');
-        expect(await fillsOf(order.clientOrderId)).toHaveLength(40);
-      });
-
-      it('keeps one row and a legal final state when both writers upsert the same order concurrently', async () => {
-        const order = anOrder({ size: '2' });
-        const at = (s: number) => new Date(Date.UTC(2026, 10, 2, 11, 0, s));
-        const updates: OrderInput[] = [
-          { ...order, status: 'new', stateTime: at(0) },
-          { ...order, status: 'open', stateTime: at(1) },
-          { ...order, status: 'partially_filled', filledSize: '1', stateTime: at(2) },
-          { ...order, status: 'filled', stateTime: at(3) },
-        ];
-        const settled = await Promise.allSettled([...updates, ...updates].map((u, i) => (i % 2 === 0 ? store : otherStore).storeOrder(u)));
-        // Arrival order is arbitrary: an update may be stale, or an illegal step back, never anything else.
-        for (const s of settled) {
-          if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(ValidationError);
-        }
-        expect(await storage.query(`SELECT 1 FROM orders WHERE client_order_id = $1`, [order.clientOrderId])).toHaveLength(1);
-        const final = await store.getOrder({ clientOrderId: order.clientOrderId });
-        expect(final?.status).toBe('filled');
-        expect(final?.filledSize.toFixed()).toBe('2');
-        expect(final?.stateTime).toEqual(at(3));
-      });
-
-      it('serializes fills and order updates on the same order', async () => {
-        const order = await newOrder({ size: '3' });
-        const fills = Array.from({ length: 3 }, (_, i) => aFill(order, { size: '1', time: new Date(Date.UTC(2026, 10, 2, 10, 2, i)) }));
-        await Promise.all([
-          ...fills.map((f) => otherStore.storeFill(f)),
-          store.storeOrder({ ...order, venueOrderId: 'v-123', stateTime: new Date('2026-11-02T10:00:00Z') }).catch(() => undefined),
-        ]);
-        const final = await store.getOrder({ clientOrderId: order.clientOrderId });
-        expect([final?.status, final?.filledSize.toFixed()]).toEqual(['filled', '3']);
-      });
+  describe('concurrent writers on one order (two connection pools)', () => {
+    let other: Storage;
+    let otherStore: ExecutionStore;
+    beforeAll(async () => {
+      // Two pools on one database need a server; the tests below skip without one.
+      if (!storage.engine.traits.sharedAcrossProcesses) return;
+      other = await createStorage({ url: storage.url, env: {}, config: { logging: { level: 'warn' } } });
+      otherStore = new ExecutionStore(other);
     });
-  }
+    afterAll(async () => other?.close());
+
+    it('stores a fill delivered by both writers at once exactly once', async (ctx) => {
+      requireTrait(ctx, storage.engine.traits, 'sharedAcrossProcesses');
+      for (let round = 0; round < 10; round += 1) {
+        const order = await newOrder({ size: '1' });
+        const fill = aFill(order, { size: '0.3' });
+        const results = await Promise.all([store.storeFill(fill), otherStore.storeFill(fill), store.storeFill(fill), otherStore.storeFill(fill)]);
+        expect(results.map((r) => r.outcome).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'inserted']);
+        expect(await fillsOf(order.clientOrderId)).toHaveLength(1);
+        expect((await orderRow(order.clientOrderId))?.filled_size).toBe('0.300000000000000000');
+      }
+    });
+
+    it('leaves filled size equal to the sum of fills written concurrently, with the final status', async (ctx) => {
+      requireTrait(ctx, storage.engine.traits, 'sharedAcrossProcesses');
+      const order = await newOrder({ size: '10' });
+      const fills = Array.from({ length: 40 }, (_, i) => aFill(order, { size: '0.25', time: new Date(Date.UTC(2026, 10, 2, 10, 1, i)) }));
+      await Promise.all(fills.map((fill, i) => (i % 2 === 0 ? store : otherStore).storeFill(fill)));
+      const row = await orderRow(order.clientOrderId);
+      expect(row?.filled_size).toBe('10.000000000000000000');
+      expect(row?.status).toBe('filled');
+      expect(await fillsOf(order.clientOrderId)).toHaveLength(40);
+    });
+
+    it('keeps one row and a legal final state when both writers upsert the same order concurrently', async (ctx) => {
+      requireTrait(ctx, storage.engine.traits, 'sharedAcrossProcesses');
+      const order = anOrder({ size: '2' });
+      const at = (s: number) => new Date(Date.UTC(2026, 10, 2, 11, 0, s));
+      const updates: OrderInput[] = [
+        { ...order, status: 'new', stateTime: at(0) },
+        { ...order, status: 'open', stateTime: at(1) },
+        { ...order, status: 'partially_filled', filledSize: '1', stateTime: at(2) },
+        { ...order, status: 'filled', stateTime: at(3) },
+      ];
+      const settled = await Promise.allSettled([...updates, ...updates].map((u, i) => (i % 2 === 0 ? store : otherStore).storeOrder(u)));
+      // Arrival order is arbitrary: an update may be stale, or an illegal step back, never anything else.
+      for (const s of settled) {
+        if (s.status === 'rejected') expect(s.reason).toBeInstanceOf(ValidationError);
+      }
+      expect(await storage.query(`SELECT 1 FROM orders WHERE client_order_id = $1`, [order.clientOrderId])).toHaveLength(1);
+      const final = await store.getOrder({ clientOrderId: order.clientOrderId });
+      expect(final?.status).toBe('filled');
+      expect(final?.filledSize.toFixed()).toBe('2');
+      expect(final?.stateTime).toEqual(at(3));
+    });
+
+    it('serializes fills and order updates on the same order', async (ctx) => {
+      requireTrait(ctx, storage.engine.traits, 'sharedAcrossProcesses');
+      const order = await newOrder({ size: '3' });
+      const fills = Array.from({ length: 3 }, (_, i) => aFill(order, { size: '1', time: new Date(Date.UTC(2026, 10, 2, 10, 2, i)) }));
+      await Promise.all([
+        ...fills.map((f) => otherStore.storeFill(f)),
+        store.storeOrder({ ...order, venueOrderId: 'v-123', stateTime: new Date('2026-11-02T10:00:00Z') }).catch(() => undefined),
+      ]);
+      const final = await store.getOrder({ clientOrderId: order.clientOrderId });
+      expect([final?.status, final?.filledSize.toFixed()]).toEqual(['filled', '3']);
+    });
+  });
 
   it('returns Prisma.Decimal for every fill amount', async () => {
     const order = await newOrder();

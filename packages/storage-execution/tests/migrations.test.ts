@@ -21,7 +21,7 @@ describeEachEngine('execution migrations', ({ engine, adminUrl }) => {
 
   it('registers fill_candles_1m as a one-minute rollup of fills', async () => {
     const rollup = (await listRollups(storage.engine)).find((r) => r.viewName === 'fill_candles_1m');
-    expect(rollup).toMatchObject({ sourceTable: 'fills', bucketSeconds: 60, kind: engine === 'embedded' ? 'continuous_aggregate' : 'table' });
+    expect(rollup).toMatchObject({ sourceTable: 'fills', bucketSeconds: 60, kind: storage.capabilities.continuousAggregates ? 'continuous_aggregate' : 'table' });
   });
 
   it('adds state_time to orders and to the active_orders view', async () => {

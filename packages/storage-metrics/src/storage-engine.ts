@@ -83,7 +83,7 @@ export class StorageEngine {
         maxBufferSize: merged.ingestion.max_buffer_size,
         backpressureTimeoutMs: merged.ingestion.backpressure_timeout_ms,
         // The embedded engine has one connection: more writers would only queue.
-        writerConcurrency: storage.engineKind === 'pglite' ? 1 : merged.ingestion.writer_concurrency,
+        writerConcurrency: storage.engine.traits.singleConnection ? 1 : merged.ingestion.writer_concurrency,
         backoff: { initialDelayMs: merged.ingestion.retry_initial_delay_ms, maxDelayMs: merged.ingestion.retry_max_delay_ms },
         write: (points) => this.writeNormalized(points),
         onDeadLetter: onDeadLetter ? (points, error) => onDeadLetter(points.map(toMetricPoint), error) : undefined,

@@ -85,7 +85,7 @@ describeEachEngine('spool survives SIGKILL', ({ engine, adminUrl }) => {
     let server: TestStorage | undefined;
     let url: string;
     if (engine === 'embedded') {
-      // On disk: the child owns the directory until it is killed, then this process opens it.
+      // Test setup, not behaviour: an on-disk embedded database the child owns until it is killed.
       url = `pglite://${path.join(work, 'db')}`;
     } else {
       server = await createTestStorage({ engine, ...(adminUrl ? { adminUrl } : {}) });

@@ -7,21 +7,21 @@
 // order's filled size is the sum of its fills, and positions reconcile.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ExecutionStore } from '@ag/storage-execution';
-import { createTestStorage, startPrivatePostgres, type PrivatePostgres, type TestStorage } from '@ag/storage-testing';
+import { createTestStorage, describeUnless, startPrivatePostgres, type PrivatePostgres, type TestStorage } from '@ag/storage-testing';
 import { connectBackendTerminator, databaseOf } from './support/backend-terminator.js';
 import { startExecutionProducers, type ExecutionProducerReport } from './support/execution-producers.js';
 import { FAULT_STORAGE_CONFIG } from './support/ingest-under-faults.js';
 import { watchProcessFaults } from './support/process-fault-watch.js';
 import { printReliabilitySummary } from './support/reliability-summary.js';
 import { scaled } from './support/run-length.js';
-import { privateServerUnavailable, titled } from './support/server-availability.js';
+import { privateServerUnavailable } from './support/server-availability.js';
 import { accountExecutions, type ExecutionAccounting } from './support/stored-executions.js';
 
 const unavailable = privateServerUnavailable();
 
-describe.skipIf(unavailable)(titled('order and fill writes under faults [private postgres]', unavailable), () => {
+describeUnless(unavailable, 'order and fill writes under faults [private postgres]', () => {
   let server: PrivatePostgres;
   let storage: TestStorage;
   let reports: ExecutionProducerReport[];

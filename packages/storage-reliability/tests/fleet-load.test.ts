@@ -7,24 +7,22 @@
 // FLEET_DURATION_SEC (default 15) and FLEET_BOTS (default 4) make it longer or wider.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ExecutionStore } from '@ag/storage-execution';
 import { StorageEngine } from '@ag/storage-metrics';
-import { createTestStorage, type TestStorage } from '@ag/storage-testing';
+import { createTestStorage, describeEachServer, type TestStorage } from '@ag/storage-testing';
 import { runFleetBot, type FleetBotExit } from './support/fleet-processes.js';
 import { LatencyRecorder } from './support/latency-recorder.js';
 import { printReliabilitySummary } from './support/reliability-summary.js';
 import { SEQUENCE_METRIC } from './support/sequence-producers.js';
-import { sharedServer, titled } from './support/server-availability.js';
 import { accountExecutions, type ExecutionAccounting } from './support/stored-executions.js';
 import { accountSequences, readStoredSequences, type SequenceAccounting } from './support/stored-sequences.js';
 
-const server = sharedServer();
 const DURATION_MS = Number(process.env.FLEET_DURATION_SEC ?? '15') * 1000;
 const BOTS = Number(process.env.FLEET_BOTS ?? '4');
 const BASE_TIME_MS = Date.UTC(2026, 10, 3);
 
-describe.skipIf(server.reason)(titled(`a fleet of ${BOTS} bot processes with queries alongside [postgres]`, server.reason), () => {
+describeEachServer(`a fleet of ${BOTS} bot processes with queries alongside`, ({ engine, adminUrl }) => {
   let storage: TestStorage;
   let exits: FleetBotExit[];
   let points: SequenceAccounting;
@@ -33,7 +31,7 @@ describe.skipIf(server.reason)(titled(`a fleet of ${BOTS} bot processes with que
   const parentPool = { maxWaiting: 0, samples: 0, samplesWithWaiters: 0 };
 
   beforeAll(async () => {
-    storage = await createTestStorage({ engine: 'postgres', adminUrl: server.url, config: { logging: { level: 'silent' } } });
+    storage = await createTestStorage({ engine, adminUrl, config: { logging: { level: 'silent' } } });
     const metrics = new StorageEngine(storage);
     const store = new ExecutionStore(storage);
     latencies = new LatencyRecorder();

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestStorage,
+  describeUnless,
   startFaultProxy,
   startPrivatePostgres,
   type FaultProxy,
@@ -19,7 +20,7 @@ import { createStorage } from '@ag/storage-core';
 import { FAULT_STORAGE_CONFIG, ingestFigures, runIngestUnderFaults, type IngestUnderFaultsResult } from './support/ingest-under-faults.js';
 import { printReliabilitySummary } from './support/reliability-summary.js';
 import { scaled } from './support/run-length.js';
-import { privateServerUnavailable, titled } from './support/server-availability.js';
+import { privateServerUnavailable } from './support/server-availability.js';
 
 const unavailable = privateServerUnavailable();
 const OUTAGE_MS = scaled(4000);
@@ -39,7 +40,7 @@ function expectBackpressureOnly(result: IngestUnderFaultsResult): void {
   expect(held, JSON.stringify(result.reports)).toBe(true);
 }
 
-describe.skipIf(unavailable)(titled('buffered ingest through refused connections [private postgres]', unavailable), () => {
+describeUnless(unavailable, 'buffered ingest through refused connections [private postgres]', () => {
   let server: PrivatePostgres;
   beforeAll(async () => {
     server = await startPrivatePostgres();

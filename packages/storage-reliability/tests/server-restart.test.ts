@@ -4,16 +4,16 @@
 // stored exactly once, producers see at most backpressure, nothing crashes.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStorage, startPrivatePostgres, type PrivatePostgres, type TestStorage } from '@ag/storage-testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestStorage, describeUnless, startPrivatePostgres, type PrivatePostgres, type TestStorage } from '@ag/storage-testing';
 import { FAULT_STORAGE_CONFIG, ingestFigures, runIngestUnderFaults, type IngestUnderFaultsResult } from './support/ingest-under-faults.js';
 import { printReliabilitySummary } from './support/reliability-summary.js';
 import { scaled } from './support/run-length.js';
-import { privateServerUnavailable, titled } from './support/server-availability.js';
+import { privateServerUnavailable } from './support/server-availability.js';
 
 const unavailable = privateServerUnavailable();
 
-describe.skipIf(unavailable)(titled('buffered ingest across server restarts [private postgres]', unavailable), () => {
+describeUnless(unavailable, 'buffered ingest across server restarts [private postgres]', () => {
   let server: PrivatePostgres;
   let storage: TestStorage;
   let result: IngestUnderFaultsResult;

@@ -4,17 +4,15 @@
 // backpressure, nothing crashes, and ingest recovers after each kill.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestStorage, type TestStorage } from '@ag/storage-testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestStorage, describeEachServer, type TestStorage } from '@ag/storage-testing';
 import { connectBackendTerminator, databaseOf, type BackendTerminator } from './support/backend-terminator.js';
 import { FAULT_STORAGE_CONFIG, ingestFigures, runIngestUnderFaults, type IngestUnderFaultsResult } from './support/ingest-under-faults.js';
 import { printReliabilitySummary } from './support/reliability-summary.js';
 import { scaled } from './support/run-length.js';
-import { sharedServer, titled } from './support/server-availability.js';
 
-const server = sharedServer();
 
-describe.skipIf(server.reason)(titled('buffered ingest while backends are terminated [postgres]', server.reason), () => {
+describeEachServer('buffered ingest while backends are terminated', ({ engine, adminUrl }) => {
   let storage: TestStorage;
   let terminator: BackendTerminator;
   let result: IngestUnderFaultsResult;
@@ -22,8 +20,8 @@ describe.skipIf(server.reason)(titled('buffered ingest while backends are termin
   let sessionsKilled = 0;
 
   beforeAll(async () => {
-    storage = await createTestStorage({ engine: 'postgres', adminUrl: server.url, config: FAULT_STORAGE_CONFIG });
-    terminator = await connectBackendTerminator(server.url as string, databaseOf(storage.url));
+    storage = await createTestStorage({ engine, adminUrl, config: FAULT_STORAGE_CONFIG });
+    terminator = await connectBackendTerminator(adminUrl, databaseOf(storage.url));
     const until = performance.now() + scaled(8000);
     result = await runIngestUnderFaults({
       storage,

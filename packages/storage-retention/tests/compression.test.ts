@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStorage } from '@ag/storage-core';
-import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
+import { createTestStorage, describeEachEngine, requireCapability, requireNoCapability, type TestStorage } from '@ag/storage-testing';
 import { RetentionManager, type CompressionReport } from '../src/index.js';
 import { buildLifecycleData, DAY_MS, insertLifecycleData, snapshotTable, testNow, type LifecycleData } from './fixtures/lifecycle-data.js';
 
@@ -41,40 +41,42 @@ describeEachEngine('compression', ({ engine, adminUrl }) => {
     expect(await Promise.all(SNAPSHOTS.map(([t, o]) => snapshotTable(storage, t, o)))).toEqual(before);
   });
 
-  if (engine === 'embedded') {
-    it('compresses exactly the chunks that end before compression_after_days', async () => {
-      const olderThan = new Date(data.now.getTime() - 10 * DAY_MS);
-      const chunks = await storage.query<{ hypertable_name: string; is_compressed: boolean; range_end: Date }>(
-        `SELECT hypertable_name, is_compressed, range_end FROM timescaledb_information.chunks WHERE hypertable_schema = 'public'`,
-      );
-      expect(chunks.length).toBeGreaterThan(0);
-      for (const c of chunks) expect([c.hypertable_name, c.range_end.toISOString(), c.is_compressed]).toEqual([c.hypertable_name, c.range_end.toISOString(), c.range_end <= olderThan]);
-      const reported = first.tables.reduce((n, t) => n + t.chunksCompressed, 0);
-      expect(reported).toBe(chunks.filter((c) => c.is_compressed).length);
-    });
+  it('compresses exactly the chunks that end before compression_after_days', async (ctx) => {
+    requireCapability(ctx, storage.capabilities, 'compression');
+    const olderThan = new Date(data.now.getTime() - 10 * DAY_MS);
+    const chunks = await storage.query<{ hypertable_name: string; is_compressed: boolean; range_end: Date }>(
+      `SELECT hypertable_name, is_compressed, range_end FROM timescaledb_information.chunks WHERE hypertable_schema = 'public'`,
+    );
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const c of chunks) expect([c.hypertable_name, c.range_end.toISOString(), c.is_compressed]).toEqual([c.hypertable_name, c.range_end.toISOString(), c.range_end <= olderThan]);
+    const reported = first.tables.reduce((n, t) => n + t.chunksCompressed, 0);
+    expect(reported).toBe(chunks.filter((c) => c.is_compressed).length);
+  });
 
-    it('is idempotent: a second call compresses nothing', async () => {
-      const second = await manager.compressOldData({ now: data.now });
-      expect(second.tables.map((t) => t.chunksCompressed)).toEqual(second.tables.map(() => 0));
-    });
+  it('is idempotent: a second call compresses nothing', async (ctx) => {
+    requireCapability(ctx, storage.capabilities, 'compression');
+    const second = await manager.compressOldData({ now: data.now });
+    expect(second.tables.map((t) => t.chunksCompressed)).toEqual(second.tables.map(() => 0));
+  });
 
-    it('reports bytes before and after compression per hypertable, matching TimescaleDB', async () => {
-      const status = await manager.checkCompressionStatus();
-      const metrics = status.find((s) => s.table === 'metric_points')!;
-      const stats = (await storage.query<{ before: number; after: number; n: number }>(
-        `SELECT before_compression_total_bytes AS before, after_compression_total_bytes AS after, number_compressed_chunks AS n
-           FROM hypertable_compression_stats('metric_points')`,
-      ))[0]!;
-      expect(metrics).toMatchObject({ bytesBeforeCompression: Number(stats.before), bytesAfterCompression: Number(stats.after), compressedChunks: Number(stats.n) });
-      expect(metrics.ratio).toBeCloseTo(Number(stats.after) / Number(stats.before), 10);
-      expect(status.map((s) => s.table).sort()).toEqual(['candles', 'events', 'fills', 'metric_points', 'positions']);
-    });
-  } else {
-    it('reports that the engine cannot compress and changes nothing', async () => {
-      expect(first).toMatchObject({ supported: false, tables: [] });
-      expect(await manager.checkCompressionStatus()).toEqual([]);
-    });
-  }
+  it('reports bytes before and after compression per hypertable, matching TimescaleDB', async (ctx) => {
+    requireCapability(ctx, storage.capabilities, 'compression');
+    const status = await manager.checkCompressionStatus();
+    const metrics = status.find((s) => s.table === 'metric_points')!;
+    const stats = (await storage.query<{ before: number; after: number; n: number }>(
+      `SELECT before_compression_total_bytes AS before, after_compression_total_bytes AS after, number_compressed_chunks AS n
+         FROM hypertable_compression_stats('metric_points')`,
+    ))[0]!;
+    expect(metrics).toMatchObject({ bytesBeforeCompression: Number(stats.before), bytesAfterCompression: Number(stats.after), compressedChunks: Number(stats.n) });
+    expect(metrics.ratio).toBeCloseTo(Number(stats.after) / Number(stats.before), 10);
+    expect(status.map((s) => s.table).sort()).toEqual(['candles', 'events', 'fills', 'metric_points', 'positions']);
+  });
+
+  it('reports that the engine cannot compress and changes nothing', async (ctx) => {
+    requireNoCapability(ctx, storage.capabilities, 'compression');
+    expect(first).toMatchObject({ supported: false, tables: [] });
+    expect(await manager.checkCompressionStatus()).toEqual([]);
+  });
 });
 
 describe('compressed data after reopening the embedded database', () => {

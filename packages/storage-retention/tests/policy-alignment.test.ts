@@ -5,7 +5,7 @@
 // below removed raw rows.
 
 import { afterEach, expect, it } from 'vitest';
-import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
+import { createTestStorage, describeEachEngine, requireCapability, requireNoCapability, type TestStorage } from '@ag/storage-testing';
 import { RetentionManager } from '../src/index.js';
 import { buildLifecycleData, DAY_MS, insertLifecycleData, testNow } from './fixtures/lifecycle-data.js';
 
@@ -58,17 +58,16 @@ describeEachEngine('policy alignment', ({ engine, adminUrl }) => {
     expect(await manager.alignPolicies()).toEqual([]);
   });
 
-  if (engine !== 'embedded') {
-    it('has no TimescaleDB policies to align on plain PostgreSQL', async () => {
-      const s = await open();
-      const changes = await new RetentionManager(s, { metrics_retention_days: 120 }).alignPolicies();
-      expect(changes.filter((c) => c.policy !== 'refresh_lookback')).toEqual([]);
-    });
-    return;
-  }
-
-  it('sets the server-run retention policies to the configured retention, longer than the migration default', async () => {
+  it('has no TimescaleDB policies to align without the job API', async (ctx) => {
     const s = await open();
+    requireNoCapability(ctx, s.capabilities, 'jobs');
+    const changes = await new RetentionManager(s, { metrics_retention_days: 120 }).alignPolicies();
+    expect(changes.filter((c) => c.policy !== 'refresh_lookback')).toEqual([]);
+  });
+
+  it('sets the server-run retention policies to the configured retention, longer than the migration default', async (ctx) => {
+    const s = await open();
+    requireCapability(ctx, s.capabilities, 'jobs');
     expect(await seconds(s, await policy(s, 'retention', 'metric_points'))).toBe(90 * 86_400);
     await new RetentionManager(s, { metrics_retention_days: 120, execution_retention_days: 400, events_retention_days: 30 }).alignPolicies();
     expect(await seconds(s, await policy(s, 'retention', 'metric_points'))).toBe(120 * 86_400);
@@ -78,8 +77,9 @@ describeEachEngine('policy alignment', ({ engine, adminUrl }) => {
     expect(await policy(s, 'retention', 'candles')).toBeNull();
   });
 
-  it('keeps data the configuration keeps when the server runs every policy job', async () => {
+  it('keeps data the configuration keeps when the server runs every policy job', async (ctx) => {
     const s = await open();
+    requireCapability(ctx, s.capabilities, 'jobs');
     const data = buildLifecycleData(testNow());
     await insertLifecycleData(s, data);
     await new RetentionManager(s, { metrics_retention_days: 100 }).alignPolicies();
@@ -92,30 +92,34 @@ describeEachEngine('policy alignment', ({ engine, adminUrl }) => {
     expect(kept).toBeGreaterThan(data.points.filter((p) => p.seriesId === 1 && p.time.getTime() >= data.now.getTime() - 90 * DAY_MS).length);
   });
 
-  it('lets a metric override longer than the table retention hold the metric_points policy back', async () => {
+  it('lets a metric override longer than the table retention hold the metric_points policy back', async (ctx) => {
     const s = await open();
+    requireCapability(ctx, s.capabilities, 'jobs');
     await new RetentionManager(s, { metrics_retention_days: 30, metric_overrides: { 'keep.long': 200 } }).alignPolicies();
     expect(await seconds(s, await policy(s, 'retention', 'metric_points'))).toBe(200 * 86_400);
   });
 
-  it('removes the server-run retention policies of raw tables when archiving is on, keeping rollup ones', async () => {
+  it('removes the server-run retention policies of raw tables when archiving is on, keeping rollup ones', async (ctx) => {
     const s = await open();
+    requireCapability(ctx, s.capabilities, 'jobs');
     await new RetentionManager(s, { archive_enabled: true, events_retention_days: 30 }).alignPolicies();
     for (const table of ['metric_points', 'events', 'fills', 'positions', 'candles']) expect([table, await policy(s, 'retention', table)]).toEqual([table, null]);
     expect(await seconds(s, await policy(s, 'retention', 'metrics_hourly'))).toBe(730 * 86_400);
     expect(await policy(s, 'retention', 'metrics_daily')).toBeNull();
   });
 
-  it('sets compress_after to compression_after_days on every compressed hypertable', async () => {
+  it('sets compress_after to compression_after_days on every compressed hypertable', async (ctx) => {
     const s = await open();
+    requireCapability(ctx, s.capabilities, 'jobs');
     await new RetentionManager(s, { compression_after_days: 3 }).alignPolicies();
     for (const table of ['metric_points', 'events', 'fills', 'positions', 'candles']) {
       expect([table, await seconds(s, await policy(s, 'compression', table))]).toEqual([table, 3 * 86_400]);
     }
   });
 
-  it('narrows the continuous aggregate refresh policies, and removes one left with under two buckets of window', async () => {
+  it('narrows the continuous aggregate refresh policies, and removes one left with under two buckets of window', async (ctx) => {
     const s = await open();
+    requireCapability(ctx, s.capabilities, 'jobs');
     await new RetentionManager(s, { metric_overrides: { 'polymarket.rtds.lag_ms': 5 } }).alignPolicies();
     expect(await seconds(s, await policy(s, 'refresh_continuous_aggregate', 'metrics_daily'))).toBe(4 * 86_400);
     expect(await seconds(s, await policy(s, 'refresh_continuous_aggregate', 'metrics_hourly'))).toBe(3 * 86_400);
@@ -125,8 +129,9 @@ describeEachEngine('policy alignment', ({ engine, adminUrl }) => {
     expect(await seconds(s, await policy(s, 'refresh_continuous_aggregate', 'metrics_daily'))).toBe(7 * 86_400);
   });
 
-  it('keeps the rollups of an overridden metric when every refresh job runs after a pass', async () => {
+  it('keeps the rollups of an overridden metric when every refresh job runs after a pass', async (ctx) => {
     const s = await open();
+    requireCapability(ctx, s.capabilities, 'jobs');
     const data = buildLifecycleData(testNow());
     await insertLifecycleData(s, data);
     // 5 days: inside the migration's 7-day refresh window of metrics_daily, which alignment narrows.

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
+import { createTestStorage, describeEachEngine, requireCapability, requireNoCapability, requireTrait, type TestStorage } from '@ag/storage-testing';
 import { RetentionManager, RetentionScheduler, type TaskRun } from '../src/index.js';
 import { buildLifecycleData, insertLifecycleData, testNow } from './fixtures/lifecycle-data.js';
 
@@ -57,61 +57,65 @@ describeEachEngine('RetentionScheduler', ({ engine, adminUrl }) => {
     expect(runs.map((r) => [r.status, r.reason])).toEqual(runs.map(() => ['skipped', 'not due']));
   });
 
-  if (engine === 'embedded') {
-    it('runs the due TimescaleDB policy jobs itself, since the embedded engine has no background workers', async () => {
-      const jobs = await storage.query<{ job_id: number }>(`SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000 AND scheduled ORDER BY job_id`);
+  it('runs the due TimescaleDB policy jobs itself where the engine has the job API but no background workers', async (ctx) => {
+    requireCapability(ctx, storage.capabilities, 'jobs');
+    requireNoCapability(ctx, storage.capabilities, 'backgroundWorkers');
+    const jobs = await storage.query<{ job_id: number }>(`SELECT job_id FROM timescaledb_information.jobs WHERE job_id >= 1000 AND scheduled ORDER BY job_id`);
+    scheduler = new RetentionScheduler(new RetentionManager(storage), { runner: 'test' });
+    const runs = await scheduler.runDueTasks();
+    expect(runs.filter((r) => r.task.startsWith('timescaledb-job:')).map((r) => [r.task, r.status]).sort()).toEqual(
+      jobs.map((j) => [`timescaledb-job:${j.job_id}`, 'succeeded']).sort(),
+    );
+    const compressed = await storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM timescaledb_information.chunks WHERE is_compressed`);
+    expect(compressed[0]?.n).toBeGreaterThan(0);
+  });
+
+  it('reports a failing job, with its error, and still runs the others', async (ctx) => {
+    requireCapability(ctx, storage.capabilities, 'jobs');
+    requireNoCapability(ctx, storage.capabilities, 'backgroundWorkers');
+    await storage.execute(
+      `CREATE OR REPLACE PROCEDURE public.ag_test_failing_job(job_id int, config jsonb) LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'disk quota exceeded (test)'; END $$`,
+    );
+    const [{ id }] = (await storage.query<{ id: number }>(`SELECT add_job('public.ag_test_failing_job', '1 hour') AS id`)) as [{ id: number }];
+    try {
       scheduler = new RetentionScheduler(new RetentionManager(storage), { runner: 'test' });
       const runs = await scheduler.runDueTasks();
-      expect(runs.filter((r) => r.task.startsWith('timescaledb-job:')).map((r) => [r.task, r.status]).sort()).toEqual(
-        jobs.map((j) => [`timescaledb-job:${j.job_id}`, 'succeeded']).sort(),
-      );
-      const compressed = await storage.query<{ n: number }>(`SELECT count(*)::int AS n FROM timescaledb_information.chunks WHERE is_compressed`);
-      expect(compressed[0]?.n).toBeGreaterThan(0);
-    });
+      const failed = runs.find((r) => r.task === `timescaledb-job:${id}`);
+      expect(failed?.status).toBe('failed');
+      expect(failed?.error?.message).toContain('disk quota exceeded (test)');
+      expect(scheduler.failures.map((f) => f.task)).toEqual([`timescaledb-job:${id}`]);
+      expect(runs.filter((r) => r.task !== failed?.task).every((r) => r.status === 'succeeded')).toBe(true);
+      const logged = (await runLog()).find((r) => r.task === `timescaledb-job:${id}`);
+      expect(logged).toMatchObject({ status: 'failed' });
+      expect(logged?.error).toContain('disk quota exceeded (test)');
+    } finally {
+      await storage.query(`SELECT delete_job($1)`, [id]);
+    }
+  });
 
-    it('reports a failing job, with its error, and still runs the others', async () => {
-      await storage.execute(
-        `CREATE OR REPLACE PROCEDURE public.ag_test_failing_job(job_id int, config jsonb) LANGUAGE plpgsql AS $$
-         BEGIN RAISE EXCEPTION 'disk quota exceeded (test)'; END $$`,
-      );
-      const [{ id }] = (await storage.query<{ id: number }>(`SELECT add_job('public.ag_test_failing_job', '1 hour') AS id`)) as [{ id: number }];
-      try {
-        scheduler = new RetentionScheduler(new RetentionManager(storage), { runner: 'test' });
-        const runs = await scheduler.runDueTasks();
-        const failed = runs.find((r) => r.task === `timescaledb-job:${id}`);
-        expect(failed?.status).toBe('failed');
-        expect(failed?.error?.message).toContain('disk quota exceeded (test)');
-        expect(scheduler.failures.map((f) => f.task)).toEqual([`timescaledb-job:${id}`]);
-        expect(runs.filter((r) => r.task !== failed?.task).every((r) => r.status === 'succeeded')).toBe(true);
-        const logged = (await runLog()).find((r) => r.task === `timescaledb-job:${id}`);
-        expect(logged).toMatchObject({ status: 'failed' });
-        expect(logged?.error).toContain('disk quota exceeded (test)');
-      } finally {
-        await storage.query(`SELECT delete_job($1)`, [id]);
-      }
-    });
-  } else {
-    it('reports a failing retention pass, with its error, and still runs the other tasks', async () => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'ag-scheduler-'));
-      temporary.push(dir);
-      const notADirectory = path.join(dir, 'archive');
-      writeFileSync(notADirectory, 'a file where the archive directory should be');
-      const manager = new RetentionManager(storage, { archive_enabled: true, archive_directory: notADirectory });
-      const countBefore = await storage.query(`SELECT count(*)::int AS n FROM metric_points`);
-      scheduler = new RetentionScheduler(manager, { runner: 'test' });
-      const runs = await scheduler.runDueTasks();
-      expect(runs.map((r) => [r.task, r.status])).toEqual([
-        ['rollup-refresh', 'succeeded'],
-        ['retention', 'failed'],
-      ]);
-      expect(scheduler.failures[0]?.error?.message).toMatch(/EEXIST|ENOTDIR|not a directory|exists/i);
-      expect((await runLog()).map((r) => [r.task, r.status])).toEqual([
-        ['rollup-refresh', 'succeeded'],
-        ['retention', 'failed'],
-      ]);
-      expect(await storage.query(`SELECT count(*)::int AS n FROM metric_points`)).toEqual(countBefore);
-    });
-  }
+  it('reports a failing retention pass, with its error, and still runs the other tasks', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ag-scheduler-'));
+    temporary.push(dir);
+    const notADirectory = path.join(dir, 'archive');
+    writeFileSync(notADirectory, 'a file where the archive directory should be');
+    const manager = new RetentionManager(storage, { archive_enabled: true, archive_directory: notADirectory });
+    const countBefore = await storage.query(`SELECT count(*)::int AS n FROM metric_points`);
+    scheduler = new RetentionScheduler(manager, { runner: 'test' });
+    const runs = await scheduler.runDueTasks();
+    const libraryTask = (task: string) => !task.startsWith('timescaledb-job:');
+    expect(runs.filter((r) => libraryTask(r.task)).map((r) => [r.task, r.status])).toEqual([
+      ['rollup-refresh', 'succeeded'],
+      ['retention', 'failed'],
+    ]);
+    expect(scheduler.failures.map((f) => f.task)).toEqual(['retention']);
+    expect(scheduler.failures[0]?.error?.message).toMatch(/EEXIST|ENOTDIR|not a directory|exists/i);
+    expect((await runLog()).filter((r) => libraryTask(r.task)).map((r) => [r.task, r.status])).toEqual([
+      ['rollup-refresh', 'succeeded'],
+      ['retention', 'failed'],
+    ]);
+    expect(await storage.query(`SELECT count(*)::int AS n FROM metric_points`)).toEqual(countBefore);
+  });
 
   it('stop() waits for the pass in flight, which finishes its task and skips the rest', async () => {
     const seen: TaskRun[] = [];
@@ -145,31 +149,30 @@ describeEachEngine('RetentionScheduler', ({ engine, adminUrl }) => {
     expect(scheduler.running).toBe(true);
   });
 
-  if (engine === 'postgres') {
-    it('runs each pass once when two processes schedule it at the same time', async () => {
-      const passEveryMs = 1500;
-      const child = (runner: string) =>
-        promisify(execFile)(process.execPath, ['--conditions=source', '--import', 'tsx', path.join(here, 'fixtures/scheduler-process.ts'), storage.url, runner, '5000', String(passEveryMs)], {
-          cwd: path.join(here, '..'),
-          timeout: 60_000,
-        });
-      const [a, b] = await Promise.all([child('process-a'), child('process-b')]);
-      const outputs = [a, b].map((r) => JSON.parse(r.stdout.trim().split('\n').pop()!) as { succeeded: number; failed: number; skipped: number });
-      expect(outputs.map((o) => o.failed)).toEqual([0, 0]);
-      const runs = await storage.query<{ task: string; runner: string; started_at: Date; finished_at: Date; status: string }>(
-        `SELECT task, runner, started_at, finished_at, status FROM ag_storage.lifecycle_runs ORDER BY task, started_at`,
-      );
-      expect(outputs[0]!.succeeded + outputs[1]!.succeeded).toBe(runs.length);
-      for (const task of ['retention', 'rollup-refresh']) {
-        const mine = runs.filter((r) => r.task === task);
-        expect(mine.length).toBeGreaterThanOrEqual(2);
-        for (let i = 1; i < mine.length; i += 1) {
-          // Never two passes within one interval, and never overlapping.
-          expect(mine[i]!.started_at.getTime() - mine[i - 1]!.started_at.getTime()).toBeGreaterThanOrEqual(passEveryMs);
-          expect(mine[i]!.started_at.getTime()).toBeGreaterThanOrEqual(mine[i - 1]!.finished_at.getTime());
-        }
+  it('runs each pass once when two processes schedule it at the same time', async (ctx) => {
+    requireTrait(ctx, storage.engine.traits, 'sharedAcrossProcesses');
+    const passEveryMs = 1500;
+    const child = (runner: string) =>
+      promisify(execFile)(process.execPath, ['--conditions=source', '--import', 'tsx', path.join(here, 'fixtures/scheduler-process.ts'), storage.url, runner, '5000', String(passEveryMs)], {
+        cwd: path.join(here, '..'),
+        timeout: 60_000,
+      });
+    const [a, b] = await Promise.all([child('process-a'), child('process-b')]);
+    const outputs = [a, b].map((r) => JSON.parse(r.stdout.trim().split('\n').pop()!) as { succeeded: number; failed: number; skipped: number });
+    expect(outputs.map((o) => o.failed)).toEqual([0, 0]);
+    const runs = await storage.query<{ task: string; runner: string; started_at: Date; finished_at: Date; status: string }>(
+      `SELECT task, runner, started_at, finished_at, status FROM ag_storage.lifecycle_runs ORDER BY task, started_at`,
+    );
+    expect(outputs[0]!.succeeded + outputs[1]!.succeeded).toBe(runs.length);
+    for (const task of ['retention', 'rollup-refresh']) {
+      const mine = runs.filter((r) => r.task === task);
+      expect(mine.length).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < mine.length; i += 1) {
+        // Never two passes within one interval, and never overlapping.
+        expect(mine[i]!.started_at.getTime() - mine[i - 1]!.started_at.getTime()).toBeGreaterThanOrEqual(passEveryMs);
+        expect(mine[i]!.started_at.getTime()).toBeGreaterThanOrEqual(mine[i - 1]!.finished_at.getTime());
       }
-      expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
-    });
-  }
+    }
+    expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
+  });
 });

@@ -33,3 +33,4 @@ export {
   type PrivatePostgresOptions,
 } from './private-postgres.js';
 export { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+export { hasCapability, requireCapability, requireNoCapability, requireTrait, type CapabilityName } from './require-capability.js';

@@ -2,18 +2,55 @@
 
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createTestStorage, probeTestEngines, testEngines } from '../src/index.js';
+import { brokenPromises, createTestStorage, describeEachServer, probeTestEngines } from '../src/index.js';
 
 describe('probeTestEngines', () => {
   it('always offers the embedded engine and explains every skipped one', async () => {
-    const engines = await probeTestEngines({ TEST_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const engines = await probeTestEngines({
+      TEST_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      TEST_TIMESCALEDB_URL: 'postgres://nobody@127.0.0.1:2/none',
+    });
+    expect(engines.map((e) => e.engine)).toEqual(['embedded', 'postgres', 'timescaledb', 'docker']);
     expect(engines.find((e) => e.engine === 'embedded')?.available).toBe(true);
     const postgres = engines.find((e) => e.engine === 'postgres');
-    expect(postgres?.available).toBe(false);
+    expect(postgres).toMatchObject({ available: false, promised: true });
     expect(postgres?.reason).toMatch(/TEST_DATABASE_URL does not answer/);
+    const timescaledb = engines.find((e) => e.engine === 'timescaledb');
+    expect(timescaledb).toMatchObject({ available: false, promised: true });
+    expect(timescaledb?.reason).toMatch(/TEST_TIMESCALEDB_URL does not answer/);
     const docker = engines.find((e) => e.engine === 'docker');
     expect(docker?.available).toBe(false);
     expect(docker?.reason).toBe('TEST_DOCKER is not 1');
+  });
+
+  it('names the promised engines that do not answer, which a CI run must not skip', async () => {
+    const engines = await probeTestEngines({ TEST_TIMESCALEDB_URL: 'postgres://nobody@127.0.0.1:2/none' });
+    expect(brokenPromises(engines).map((e) => e.engine)).toEqual(['timescaledb']);
+    // An engine nobody named is optional: its absence is a skip, not a broken promise.
+    const unnamed = await probeTestEngines({});
+    expect(brokenPromises(unnamed).filter((e) => e.engine === 'postgres' || e.engine === 'timescaledb')).toEqual([]);
+  });
+
+  it('refuses a server offered as TimescaleDB that has no timescaledb extension', async (ctx) => {
+    const plain = (await probeTestEngines({})).find((e) => e.engine === 'postgres');
+    if (!plain?.available || !plain.url) {
+      (ctx.task.meta as Record<string, unknown>).skipReason = 'needs a PostgreSQL server without TimescaleDB';
+      ctx.skip();
+      return;
+    }
+    const [offered] = (await probeTestEngines({ TEST_TIMESCALEDB_URL: plain.url })).filter((e) => e.engine === 'timescaledb');
+    const hasExtension = await import('pg').then(async ({ default: pgModule }) => {
+      const client = new pgModule.Client({ connectionString: plain.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
+        return rows.length > 0;
+      } finally {
+        await client.end();
+      }
+    });
+    expect(offered?.available).toBe(hasExtension);
+    if (!hasExtension) expect(offered?.reason).toMatch(/offers no timescaledb extension/);
   });
 
   it('reports a missing Docker engine as a skip reason, not a failure', async () => {
@@ -38,16 +75,16 @@ describe('createTestStorage', () => {
       await b.close();
     }
   });
+});
 
+describeEachServer('createTestStorage on a server', ({ engine, adminUrl }) => {
   it('creates a uniquely named server database and drops it on close', async () => {
-    const postgres = testEngines().find((e) => e.engine === 'postgres');
-    if (!postgres?.available || !postgres.url) return;
-    const storage = await createTestStorage({ engine: 'postgres', adminUrl: postgres.url });
+    const storage = await createTestStorage({ engine, adminUrl });
     const name = new URL(storage.url).pathname.slice(1);
     expect(name).toMatch(/^ag_test_\d+_\d+_[0-9a-f]{8}$/);
     expect((await storage.migrationStatus()).every((m) => m.state === 'applied')).toBe(true);
     await storage.close();
-    const admin = new pg.Client({ connectionString: postgres.url });
+    const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     try {
       const { rows } = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name]);

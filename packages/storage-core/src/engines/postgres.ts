@@ -9,7 +9,7 @@ import { from as copyFromStream } from 'pg-copy-streams';
 import { isTlsFailure, mapDatabaseError } from '../errors/map-database-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { StorageConfig } from '../config/config-schema.js';
-import type { Engine, PoolStats, QueryResult, Queryable } from './engine.js';
+import type { Engine, EngineTraits, PoolStats, QueryResult, Queryable } from './engine.js';
 import { buildPoolOptions, withoutTls, type TlsSettings } from './postgres-pool-options.js';
 import { runInTransaction } from './run-in-transaction.js';
 
@@ -36,6 +36,7 @@ const typeParsers = {
 
 export class PostgresEngine implements Engine {
   readonly kind = 'postgres' as const;
+  readonly traits: EngineTraits = { singleConnection: false, advisoryLocks: true, backgroundJobs: true, sharedAcrossProcesses: true, statementTimeout: true };
   readonly displayUrl: string;
   private readonly pool: pg.Pool;
   private readonly max: number;

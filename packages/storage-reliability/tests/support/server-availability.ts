@@ -1,21 +1,9 @@
-// Which servers the reliability suites can use here, and why not, for the
-// skip messages: the shared server (probed once per run by the global
-// setup) and a private server started by the test (initdb + pg_ctl).
+// Whether the reliability suites that start a server of their own (initdb +
+// pg_ctl, see @ag/storage-testing's private-postgres) can run here, for the
+// skip messages. The suites on the shared servers use describeEachServer.
 
-import { privatePostgresUnavailableReason, testEngines } from '@ag/storage-testing';
-
-/** The shared server's admin URL, or the reason it is unavailable. */
-export function sharedServer(): { url: string; reason?: undefined } | { url?: undefined; reason: string } {
-  const postgres = testEngines().find((e) => e.engine === 'postgres');
-  if (postgres?.available && postgres.url) return { url: postgres.url };
-  return { reason: postgres?.reason ?? 'no PostgreSQL server was probed' };
-}
+import { privatePostgresUnavailableReason } from '@ag/storage-testing';
 
 export function privateServerUnavailable(): string | undefined {
   return privatePostgresUnavailableReason();
-}
-
-/** A suite title that says why it was skipped. */
-export function titled(title: string, skipReason: string | undefined): string {
-  return skipReason ? `${title} (skipped: ${skipReason})` : title;
 }

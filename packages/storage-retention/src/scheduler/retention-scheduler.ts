@@ -187,10 +187,10 @@ export class RetentionScheduler {
     }
   }
 
-  /** On a server: under a session advisory lock. Embedded: one process, one connection, no lock needed. */
+  /** Under a session advisory lock where the engine has them; else one process owns the database and no lock is needed. */
   private runTask(task: LifecycleTask): Promise<TaskRun> {
     const { engine } = this.manager.storage;
-    if (engine.kind === 'pglite') return this.runIfDue(engine, task);
+    if (!engine.traits.advisoryLocks) return this.runIfDue(engine, task);
     return engine.withSession(async (session) => {
       const { rows } = await session.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked`, [
         SCHEDULER_LOCK_CLASS,
