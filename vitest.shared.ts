@@ -18,6 +18,8 @@ export const sharedTestConfig: ViteUserConfig = {
   test: {
     include: ['tests/**/*.test.ts', 'src/**/*.test.ts'],
     globalSetup: [path.join(repoRoot, 'packages/storage-testing/src/global-setup.ts')],
+    // Every fast-check property runs with the run's fixed seed (AG_TEST_SEED to change it).
+    setupFiles: [path.join(repoRoot, 'packages/storage-testing/src/property-seed-setup.ts')],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',

@@ -155,15 +155,30 @@ query:
     expect(error.message).toMatch(/not valid YAML: .*tag/i);
   });
 
-  it('accepts every positive integer batch size within limits and rejects every other number', () => {
+  it('accepts every positive integer batch size up to 1,000,000 and rejects every other number', () => {
+    // max_buffer_size is set high enough for every valid batch size, so that
+    // only batch_size's own rule decides (the cross-field rule has its own test).
     fc.assert(
       fc.property(fc.oneof(fc.integer({ min: -1e9, max: 2e6 }), fc.double({ noNaN: false })), (n) => {
-        const valid = Number.isInteger(n) && n >= 1 && n <= 10000;
+        const valid = Number.isInteger(n) && n >= 1 && n <= 1_000_000;
         try {
-          const config = loadConfig({ env: {}, overrides: { ingestion: { batch_size: n } } });
+          const config = loadConfig({ env: {}, overrides: { ingestion: { batch_size: n, max_buffer_size: 1_000_000 } } });
           return valid && config.ingestion.batch_size === n;
         } catch (error) {
           return !valid && error instanceof ConfigurationError && error.field === 'ingestion.batch_size';
+        }
+      }),
+    );
+  });
+
+  it('refuses a batch size above max_buffer_size on max_buffer_size, and accepts it once the buffer is as large', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 1_000_000 }), (batch, buffer) => {
+        try {
+          const config = loadConfig({ env: {}, overrides: { ingestion: { batch_size: batch, max_buffer_size: buffer } } });
+          return batch <= buffer && config.ingestion.batch_size === batch && config.ingestion.max_buffer_size === buffer;
+        } catch (error) {
+          return batch > buffer && error instanceof ConfigurationError && error.field === 'ingestion.max_buffer_size';
         }
       }),
     );

@@ -19,6 +19,18 @@ describeEachEngine('engine', ({ engine, adminUrl }) => {
     expect(await storage.query(`SELECT note FROM engine_probe WHERE id = 1`)).toEqual([{ note: hostile }]);
   });
 
+  it('returns text exactly as stored, a leading byte order mark (U+FEFF) included', async () => {
+    // PGlite's protocol reader decoded every value with a BOM-stripping
+    // TextDecoder (fixed by patches/@unni-craftsman__pglite*.patch).
+    const texts = ['\ufeffbom', '\ufeff', 'a\ufeffb', '\ufeff\ufeffdouble'];
+    await storage.engine.exec(`CREATE TABLE bom_probe (id int PRIMARY KEY, note text)`);
+    for (const [i, text] of texts.entries()) await storage.execute(`INSERT INTO bom_probe (id, note) VALUES ($1, $2)`, [i, text]);
+    const rows = await storage.query<{ note: string }>(`SELECT note FROM bom_probe ORDER BY id`);
+    expect(rows.map((r) => r.note)).toEqual(texts);
+    await storage.engine.exec(`DROP TABLE bom_probe`);
+    expect(await storage.query<{ t: string }>(`SELECT $1::text AS t`, ['\ufeffparam'])).toEqual([{ t: '\ufeffparam' }]);
+  });
+
   it('returns the same types on every engine: int8 as number, numeric as exact string, timestamptz as Date', async () => {
     const at = new Date('2026-01-02T03:04:05.678Z');
     await storage.execute(`INSERT INTO engine_probe (id, at, n) VALUES (2, $1, $2)`, [at, '0.000000000000000001']);

@@ -17,6 +17,7 @@ import {
   HOSTILE_STRINGS,
   HOSTILE_TIMESTAMPS,
   hostilePropertyParameters,
+  STORABLE_HOSTILE_STRINGS,
   HostileTally,
   validationErrorOf,
   WRONG_TYPES,
@@ -66,6 +67,32 @@ const eventArb: fc.Arbitrary<unknown> = fc.oneof(
   },
   { weight: 1, arbitrary: wrongType },
 );
+
+/** Storable text: any non-empty grapheme string, or a hostile string that is still valid data. */
+const storableText = fc.oneof(fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme' }), fc.constantFrom(...STORABLE_HOSTILE_STRINGS.filter((t) => t.trim() !== '')));
+/** JSON payload values without NUL or lone surrogates anywhere (PostgreSQL's jsonb refuses those). */
+const storableJson: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 3 }).filter((v) => {
+  const json = JSON.stringify(v);
+  return !json.includes('\\u0000') && (json as string & { isWellFormed(): boolean }).isWellFormed();
+});
+
+/**
+ * Events valid by every documented rule: each must be stored and read back
+ * equal (the other half of the hostile properties).
+ */
+const validEventArb = fc.record(
+  {
+    kind: fc.stringMatching(/^[a-z_][a-z0-9_.:-]{0,20}$/),
+    source: storableText,
+    message: storableText,
+    severity: fc.constantFrom('debug', 'info', 'warning', 'error', 'critical'),
+    payload: fc
+      .array(fc.tuple(fc.oneof(fc.string({ maxLength: 12, unit: 'grapheme' }), fc.constantFrom(...HOSTILE_KEYS)), storableJson), { maxLength: 6 })
+      .map((entries) => Object.fromEntries(entries)),
+    time: fc.oneof(fc.integer({ min: MIN_TIMESTAMP_MS, max: MAX_TIMESTAMP_MS }), fc.integer({ min: MIN_TIMESTAMP_MS, max: MAX_TIMESTAMP_MS }).map((ms) => new Date(ms))),
+  },
+  { requiredKeys: ['kind', 'source', 'message', 'time'] },
+) as fc.Arbitrary<EventInput>;
 
 describeEachEngine('events under hostile input', ({ engine, adminUrl }) => {
   let storage: TestStorage;
@@ -135,6 +162,26 @@ describeEachEngine('events under hostile input', ({ engine, adminUrl }) => {
         expect(stored).toEqual(expect.arrayContaining(want));
       }),
       hostilePropertyParameters(RUNS),
+    );
+  });
+
+  it('logEvent and logEvents: every valid event is stored and read back equal (never refused)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(validEventArb, { minLength: 1, maxLength: 5 }), fc.boolean(), async (batch, oneByOne) => {
+        await storage.execute('DELETE FROM events');
+        const error = await validationErrorOf(async () => {
+          if (oneByOne) for (const event of batch) await events.logEvent(event);
+          else await events.logEvents(batch);
+        });
+        expect(error?.message ?? null).toBeNull();
+        tally.stored(oneByOne ? 'logEvent (valid)' : 'logEvents (valid)', batch.length);
+        const byTime = (a: { time: number }, b: { time: number }) => a.time - b.time;
+        const stored = (await readAll()).map(actual).sort(byTime);
+        const want = batch.map(expected).sort(byTime);
+        expect(stored.map((e) => e.time)).toEqual(want.map((e) => e.time));
+        expect(stored).toEqual(expect.arrayContaining(want));
+      }),
+      hostilePropertyParameters(RUNS / 3),
     );
   });
 

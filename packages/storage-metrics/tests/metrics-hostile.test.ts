@@ -13,7 +13,7 @@ import { ValidationError } from '@ag/storage-core';
 import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
 import { hostilePropertyParameters, HostileTally, validationErrorOf } from '@ag/storage-testing/generators';
 import { MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, StorageEngine, type MetricPoint, type MetricPointInput } from '../src/index.js';
-import { expectedReadBack, mostlyValidPointArb, pointArb, pointKey, type ReadBackPoint } from './support/hostile-points.js';
+import { expectedReadBack, mostlyValidPointArb, pointArb, pointKey, validPointArb, type ReadBackPoint } from './support/hostile-points.js';
 
 const RUNS = 150;
 
@@ -154,6 +154,39 @@ describeEachEngine('metrics under hostile input', ({ engine, adminUrl }) => {
         expectSame(await readBack([input.name]), [expectedReadBack(input, Number.NaN)]);
       }),
       hostilePropertyParameters(RUNS),
+    );
+  });
+
+  it('insertMetric: every valid point is stored and read back equal (never refused)', async () => {
+    await fc.assert(
+      fc.asyncProperty(validPointArb, async (point) => {
+        await clearPoints();
+        const error = await validationErrorOf(() => metrics.insertMetric(point));
+        expect(error?.message ?? null).toBeNull();
+        tally.stored('insertMetric (valid)');
+        expectSame(await readBack([point.name]), [expectedReadBack(point, Number.NaN)]);
+      }),
+      hostilePropertyParameters(RUNS),
+    );
+  });
+
+  it('insertMetricsBatch and bufferMetric: every batch of valid points is stored and read back equal', async () => {
+    const batchArb = fc.uniqueArray(validPointArb, { maxLength: 40, selector: (p) => pointKey(expectedReadBack(p, Number.NaN)) });
+    await fc.assert(
+      fc.asyncProperty(batchArb, fc.boolean(), async (batch, buffered) => {
+        await clearPoints();
+        const write = buffered
+          ? async () => {
+              for (const point of batch) await metrics.bufferMetric(point);
+              await metrics.flushBuffer();
+            }
+          : () => metrics.insertMetricsBatch(batch);
+        const error = await validationErrorOf(write);
+        expect(error?.message ?? null).toBeNull();
+        tally.stored(buffered ? 'bufferMetric (valid)' : 'insertMetricsBatch (valid)', batch.length);
+        expectSame(await readBack(batch.map((p) => p.name)), batch.map((p) => expectedReadBack(p, Number.NaN)));
+      }),
+      hostilePropertyParameters(RUNS / 3),
     );
   });
 });

@@ -34,3 +34,4 @@ export {
 } from './private-postgres.js';
 export { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 export { hasCapability, requireCapability, requireNoCapability, requireTrait, type CapabilityName } from './require-capability.js';
+export { applyPropertySeed, DEFAULT_PROPERTY_SEED, propertySeed } from './property-seed.js';

@@ -8,6 +8,7 @@ import {
   HOSTILE_NUMBERS,
   HOSTILE_STRINGS,
   HOSTILE_TIMESTAMPS,
+  STORABLE_HOSTILE_STRINGS,
   WRONG_TYPES,
 } from '@ag/storage-testing/generators';
 import { MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS } from '../../src/index.js';
@@ -76,6 +77,31 @@ export const mostlyValidPointArb: fc.Arbitrary<unknown> = fc.record({
   timestamp: fc.integer({ min: MIN_TIMESTAMP_MS, max: MAX_TIMESTAMP_MS }),
   labels: fc
     .array(fc.tuple(fc.oneof(fc.stringMatching(/^[a-z_][a-z0-9_]{0,8}$/), fc.constantFrom(...HOSTILE_KEYS)), fc.oneof(fc.string({ maxLength: 30, unit: 'grapheme' }), hostileString)), { maxLength: 4 })
+    .map((entries) => Object.fromEntries(entries)),
+});
+
+/**
+ * Points valid by every documented rule (names of the metric-name grammar,
+ * finite values, timestamps in range as ms or Date, labels with storable
+ * text, quotes, SQL, emoji and prototype keys included): each must be stored
+ * and read back equal. The other half of the hostile properties: a library
+ * that refused everything would fail here.
+ */
+export const validPointArb = fc.record({
+  name: fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_.:-]{0,30}$/),
+  value: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(-0, Number.MIN_VALUE, Number.MAX_VALUE, -Number.MAX_VALUE)),
+  timestamp: fc.oneof(
+    fc.integer({ min: MIN_TIMESTAMP_MS, max: MAX_TIMESTAMP_MS }),
+    fc.integer({ min: MIN_TIMESTAMP_MS, max: MAX_TIMESTAMP_MS }).map((ms) => new Date(ms)),
+  ),
+  labels: fc
+    .array(
+      fc.tuple(
+        fc.oneof(fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_.:-]{0,20}$/), fc.constantFrom(...HOSTILE_KEYS)),
+        fc.oneof(fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }), fc.constantFrom(...STORABLE_HOSTILE_STRINGS)),
+      ),
+      { maxLength: 6 },
+    )
     .map((entries) => Object.fromEntries(entries)),
 });
 

@@ -1,18 +1,18 @@
 // Settings and bookkeeping shared by the hostile-input property suites:
-// deterministic fast-check parameters (a fixed seed unless HOSTILE_SEED says
-// otherwise; HOSTILE_RUNS scales the number of runs up for a long soak) and a
+// deterministic fast-check parameters (the run's fixed seed, AG_TEST_SEED to
+// change it; HOSTILE_RUNS scales the number of runs up for a long soak) and a
 // tally of how many generated inputs each API stored and how many it refused,
 // printed once per suite so the figures can be quoted.
 
 import { ValidationError } from '@ag/storage-core';
+import { propertySeed } from '../property-seed.js';
 
-/** fast-check parameters: `numRuns` by default (or HOSTILE_RUNS), a fixed seed (or HOSTILE_SEED). */
+/** fast-check parameters: `numRuns` by default (or HOSTILE_RUNS), the run's seed. */
 export function hostilePropertyParameters(numRuns: number): { numRuns: number; seed: number; endOnFailure: boolean } {
   const runs = Number(process.env.HOSTILE_RUNS);
-  const seed = Number(process.env.HOSTILE_SEED);
   return {
     numRuns: Number.isInteger(runs) && runs > 0 ? runs : numRuns,
-    seed: Number.isInteger(seed) ? seed : 0x7a57,
+    seed: propertySeed(),
     endOnFailure: true,
   };
 }

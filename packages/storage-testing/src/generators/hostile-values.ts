@@ -59,6 +59,15 @@ export const HOSTILE_STRINGS: readonly string[] = [
   ' ',
 ];
 
+/**
+ * The hostile strings that are still valid data: no NUL byte (PostgreSQL text
+ * cannot hold one) and well-formed UTF-16 (no lone surrogate). A write API
+ * must store each of these and read it back unchanged.
+ */
+export const STORABLE_HOSTILE_STRINGS: readonly string[] = HOSTILE_STRINGS.filter(
+  (text) => !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed(),
+);
+
 /** Object keys that are dangerous for naive `obj[key] = value` code. */
 export const HOSTILE_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__'];
 

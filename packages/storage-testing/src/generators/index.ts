@@ -23,6 +23,7 @@ export {
 } from './trading-simulation.js';
 export {
   HOSTILE_STRINGS,
+  STORABLE_HOSTILE_STRINGS,
   HOSTILE_KEYS,
   HOSTILE_NUMBERS,
   HOSTILE_DECIMAL_TEXTS,
