@@ -39,6 +39,34 @@ const overridesArb = fc.oneof(
   fc.constantFrom(...WRONG_TYPES).filter((v) => v !== undefined),
 );
 
+/**
+ * Configurations valid by every documented rule (each key's range, the
+ * cross-field rule max_buffer_size >= batch_size, metric override names with
+ * quotes and SQL in them): each must load back with exactly these values,
+ * whether it comes as overrides, from the environment or from a YAML file.
+ */
+const validSettingsArb = fc
+  .record({
+    batch_size: fc.integer({ min: 1, max: 1_000_000 }),
+    extraBuffer: fc.integer({ min: 0, max: 1_000_000 }),
+    flush_interval_ms: fc.integer({ min: 1, max: 3_600_000 }),
+    writer_concurrency: fc.integer({ min: 1, max: 64 }),
+    max_results: fc.integer({ min: 1, max: 1_000_000 }),
+    metrics_retention_days: fc.integer({ min: 1, max: 36_500 }),
+    events_retention_days: fc.oneof(fc.integer({ min: 1, max: 36_500 }), fc.constant('forever' as const)),
+    level: fc.constantFrom('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'),
+    override: fc.tuple(
+      fc.oneof(fc.stringMatching(/^[a-z][a-z0-9_.:-]{0,30}$/), fc.constantFrom("x'); DROP TABLE metric_points; --", 'polymarket.rtds.lag_ms', 'constructor', 'toString')),
+      fc.integer({ min: 1, max: 36_500 }),
+    ),
+  })
+  .map((v) => ({
+    ingestion: { batch_size: v.batch_size, max_buffer_size: v.batch_size + v.extraBuffer, flush_interval_ms: v.flush_interval_ms, writer_concurrency: v.writer_concurrency },
+    query: { max_results: v.max_results },
+    retention: { metrics_retention_days: v.metrics_retention_days, events_retention_days: v.events_retention_days, metric_overrides: { [v.override[0]]: v.override[1] } },
+    logging: { level: v.level },
+  }));
+
 describe('loadConfig under hostile input', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ag-config-hostile-'));
   const tally = new HostileTally('config');
@@ -61,6 +89,33 @@ describe('loadConfig under hostile input', () => {
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   };
+
+  it('valid settings: loaded back exactly as given, from overrides, the environment and YAML (never refused)', () => {
+    const file = path.join(dir, 'valid.yaml');
+    fc.assert(
+      fc.property(validSettingsArb, (settings) => {
+        const fromOverrides = loadConfig({ env: {}, overrides: settings as never });
+        const env: Record<string, string> = {};
+        for (const [section, values] of Object.entries(settings)) {
+          for (const [key, value] of Object.entries(values)) {
+            if (key !== 'metric_overrides') env[`AG_STORAGE_${section.toUpperCase()}_${key.toUpperCase()}`] = String(value);
+          }
+        }
+        const fromEnv = loadConfig({ env, overrides: { retention: { metric_overrides: settings.retention.metric_overrides } } });
+        writeFileSync(file, stringify(settings));
+        const fromYaml = loadConfig({ env: {}, file });
+        for (const config of [fromOverrides, fromEnv, fromYaml]) {
+          expect(config.ingestion).toMatchObject(settings.ingestion);
+          expect(config.query).toMatchObject(settings.query);
+          expect(config.logging).toMatchObject(settings.logging);
+          expect(config.retention).toMatchObject(settings.retention);
+          expect(Object.keys(config.retention.metric_overrides ?? {})).toEqual(Object.keys(settings.retention.metric_overrides));
+        }
+        tally.stored('valid settings', 3);
+      }),
+      hostilePropertyParameters(RUNS / 3),
+    );
+  });
 
   it('environment values: a valid configuration or a ConfigurationError', () => {
     fc.assert(fc.property(envArb, (env) => loadOrReject('env', () => loadConfig({ env }))), hostilePropertyParameters(RUNS));
@@ -90,11 +145,15 @@ describe('loadConfig under hostile input', () => {
   });
 });
 
-/** YAML of a generated value; values YAML cannot represent (functions) become their text. */
+/** YAML of a generated value; values YAML cannot represent (functions, objects without a prototype) become some text. */
 function yamlOf(value: unknown): string {
   try {
     return stringify(value);
   } catch {
-    return String(value);
+    try {
+      return String(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
   }
 }
