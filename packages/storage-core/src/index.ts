@@ -19,6 +19,7 @@ export {
   MigrationError,
   BackpressureError,
   PermissionError,
+  ClosedError,
   describeValue,
   type StorageErrorCode,
   type StorageErrorOptions,
@@ -47,3 +48,4 @@ export {
   type RefreshRange,
   type RefreshResult,
 } from './rollups.js';
+export { backoffDelayMs, retryWithBackoff, shouldRetry, sleep, type RetryHooks, type RetryPolicy } from './retry/retry-policy.js';

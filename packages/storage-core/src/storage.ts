@@ -7,7 +7,7 @@ import type { DeepPartial, StorageConfig } from './config/config-schema.js';
 import { loadConfig } from './config/load-config.js';
 import type { Engine, EngineKind, Queryable, QueryResult } from './engines/engine.js';
 import { openEngine, resolveDatabaseUrl } from './engines/open-engine.js';
-import { ConfigurationError, StorageError } from './errors/storage-error.js';
+import { ClosedError, ConfigurationError } from './errors/storage-error.js';
 import { checkHealth, type HealthReport } from './health.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { defaultMigrationsDirectory } from './migrations/migration-files.js';
@@ -153,7 +153,7 @@ class StorageHandle implements Storage {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new StorageError('storage is closed', { code: 'CONNECTION' });
+    if (this.closed) throw new ClosedError('storage');
   }
 }
 

@@ -16,6 +16,7 @@ export type StorageErrorCode =
   | 'BACKPRESSURE'
   | 'SERIALIZATION'
   | 'PERMISSION'
+  | 'CLOSED'
   | 'QUERY';
 
 export interface StorageErrorOptions {
@@ -143,6 +144,17 @@ export class MigrationError extends StorageError {
 export class BackpressureError extends StorageError {
   constructor(message: string, options: StorageErrorOptions = {}) {
     super(message, { code: 'BACKPRESSURE', retryable: true, ...options });
+  }
+}
+
+/**
+ * The handle (Storage, StorageEngine, ExecutionStore) was closed by the
+ * application. Never retryable: no attempt on a closed handle can succeed,
+ * so writers fail at once instead of backing off.
+ */
+export class ClosedError extends StorageError {
+  constructor(what: string, options: Omit<StorageErrorOptions, 'code' | 'retryable'> = {}) {
+    super(`${what} is closed`, { ...options, code: 'CLOSED', retryable: false });
   }
 }
 
