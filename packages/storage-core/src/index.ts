@@ -27,7 +27,7 @@ export {
 export { mapDatabaseError, sqlStateOf } from './errors/map-database-error.js';
 export { createLogger, type Logger, type LogLevel, type CreateLoggerOptions } from './logging/logger.js';
 export { redactSecrets, redactUrl, redactObject } from './logging/redact.js';
-export { checkHealth, type HealthReport } from './health.js';
+export { checkHealth, type HealthReport, type ReplicaHealth } from './health.js';
 export {
   Migrator,
   PRISMA_MIGRATE_ADVISORY_LOCK,

@@ -6,7 +6,7 @@ import { detectCapabilities, type Capabilities } from './capabilities.js';
 import type { DeepPartial, StorageConfig } from './config/config-schema.js';
 import { loadConfig } from './config/load-config.js';
 import type { Engine, EngineKind, Queryable, QueryResult } from './engines/engine.js';
-import { openEngine, resolveDatabaseUrl } from './engines/open-engine.js';
+import { assertReplicaPossible, openEngine, openReadEngine, resolveDatabaseUrl } from './engines/open-engine.js';
 import { ClosedError, ConfigurationError } from './errors/storage-error.js';
 import { checkHealth, type HealthReport } from './health.js';
 import { createLogger, type Logger } from './logging/logger.js';
@@ -38,8 +38,19 @@ export interface Storage {
   readonly engineKind: EngineKind;
   /** The engine, for bulk paths (COPY) and sessions. */
   readonly engine: Engine;
-  /** Rows of one parameterized statement. */
+  /**
+   * Where reads go: the replica named by database.read_url, else the engine
+   * itself. Stores send their queries here; writes, migrations, schedulers,
+   * locks and rollup refreshes use `engine`. A replica answers with what it
+   * has replayed so far (see health().replica.lagSeconds).
+   */
+  readonly reader: Queryable;
+  /** Whether `reader` is a replica (database.read_url). */
+  readonly readsFromReplica: boolean;
+  /** Rows of one parameterized statement, on the primary. */
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Rows of one parameterized read, on the replica when there is one. */
+  readQuery<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Rows affected by one parameterized statement. */
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
@@ -58,15 +69,20 @@ export async function createStorage(options: CreateStorageOptions = {}): Promise
   });
   const logger = options.logger ?? createLogger({ level: config.logging.level });
   const url = resolveDatabaseUrl(config.database, options.url);
+  const readUrl = config.database.read_url;
+  if (readUrl) assertReplicaPossible(url, readUrl);
   const engine = await openEngine(url, config, logger);
+  let readEngine: Engine | undefined;
   try {
+    if (readUrl) readEngine = await openReadEngine(readUrl, config, logger);
     const capabilities = await detectCapabilities(engine, engine.traits);
     const migrator = new Migrator(engine, options.migrationsDir ?? defaultMigrationsDirectory(), logger);
-    const storage = new StorageHandle(config, engine, capabilities, migrator, logger);
+    const storage = new StorageHandle(config, engine, readEngine, capabilities, migrator, logger);
     logger.debug({ engine: engine.kind, url: engine.displayUrl, timescale: capabilities.timescale }, 'storage opened');
     if (options.migrate) await storage.migrate();
     return storage;
   } catch (error) {
+    await readEngine?.close().catch(() => undefined);
     await engine.close().catch(() => undefined);
     throw error;
   }
@@ -80,6 +96,7 @@ class StorageHandle implements Storage {
   constructor(
     readonly config: StorageConfig,
     readonly engine: Engine,
+    private readonly readEngine: Engine | undefined,
     capabilities: Capabilities,
     private readonly migrator: Migrator,
     readonly logger: Logger,
@@ -94,6 +111,19 @@ class StorageHandle implements Storage {
 
   get engineKind(): EngineKind {
     return this.engine.kind;
+  }
+
+  get reader(): Queryable {
+    return this.readEngine ?? this.engine;
+  }
+
+  get readsFromReplica(): boolean {
+    return this.readEngine !== undefined;
+  }
+
+  async readQuery<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    this.assertOpen();
+    return (await this.reader.query<T>(sql, params)).rows;
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
@@ -137,6 +167,7 @@ class StorageHandle implements Storage {
       this.engine,
       () => this.refreshCapabilities(),
       () => this.migrator.status(),
+      this.readEngine,
     );
   }
 
@@ -144,6 +175,7 @@ class StorageHandle implements Storage {
     if (this.closed) return;
     this.closed = true;
     await this.prisma.$disconnect().catch(() => undefined);
+    await this.readEngine?.close().catch(() => undefined);
     await this.engine.close();
   }
 

@@ -102,7 +102,7 @@ describe('a closed Storage', () => {
     const storage = await createStorage({ url: 'pglite://memory', env: {}, config: { logging: { level: 'silent' } } });
     await storage.close();
     for (const call of [() => storage.query('SELECT 1'), () => storage.execute('SELECT 1'), () => storage.transaction(async () => 1), () => storage.migrate()]) {
-      const error = await Promise.resolve().then(call).catch((e: unknown) => e);
+      const error = await Promise.resolve().then(() => call() as Promise<unknown>).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ClosedError);
       expect(error).toMatchObject({ code: 'CLOSED', retryable: false, message: 'storage is closed' });
     }

@@ -25,9 +25,17 @@ export interface PrivatePostgresOptions {
   installation?: PrivateInstallation;
   /** Server settings passed as -c name=value (e.g. shared_preload_libraries). */
   settings?: Record<string, string>;
+  /**
+   * Make the server a streaming replica of this one (pg_basebackup -R)
+   * instead of a new cluster. The primary must run with wal_level=replica
+   * (initdb's default) and allow replication connections (trust, as here).
+   */
+  fromBaseBackupOf?: PrivatePostgres;
 }
 
 export interface PrivatePostgres {
+  /** Runs one of the installation's server tools (pg_basebackup, psql, ...) as its postgres user. */
+  tool(name: string, args: string[]): Promise<string>;
   /** postgres://postgres@127.0.0.1:<port>/postgres */
   url: string;
   port: number;
@@ -82,7 +90,12 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
   const [dataDir, serverDataDir] = installation.newDataDir();
   const port = await freePort();
 
-  await installation.tool('initdb', ['-D', serverDataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  if (options.fromBaseBackupOf) {
+    // A streaming replica: a base backup of the primary, with standby.signal and primary_conninfo (-R).
+    await installation.tool('pg_basebackup', ['-h', '127.0.0.1', '-p', String(options.fromBaseBackupOf.port), '-U', 'postgres', '-D', serverDataDir, '-R', '-X', 'stream', '--no-sync']);
+  } else {
+    await installation.tool('initdb', ['-D', serverDataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  }
   const settings = { listen_addresses: '127.0.0.1', fsync: 'off', max_connections: '100', ...options.settings };
   const serverOptions = [`-p ${port}`, `-k ${serverDataDir}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
   const logFile = path.join(serverDataDir, 'server.log');
@@ -94,6 +107,7 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
   };
   await start();
   return {
+    tool: (name, args) => installation.tool(name, args),
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     dataDir,

@@ -16,6 +16,12 @@ export const databaseConfigSchema = z
   .object({
     /** postgres://..., pglite://<dir> or pglite://memory. Wins over host/port/... when set. */
     url: z.string().min(1).optional(),
+    /**
+     * A streaming replica (postgres://...) that reads go to: the stores'
+     * queries, the API and the dashboard. Writes, migrations, schedulers,
+     * advisory locks and rollup refreshes stay on `url`. Unset: reads go to `url`.
+     */
+    read_url: z.string().min(1).optional(),
     host: z.string().min(1).optional(),
     port: z.number().int().min(1).max(65535).default(5432),
     database: z.string().min(1).default('postgres'),

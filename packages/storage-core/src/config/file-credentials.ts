@@ -16,11 +16,12 @@ const ADVICE = 'write ${DB_PASSWORD} (set in the environment) instead, or set DA
 export function assertNoLiteralCredentials(fromFile: Record<string, unknown>, file: string): void {
   const database = fromFile.database;
   if (!database || typeof database !== 'object' || Array.isArray(database)) return;
-  const { password, url } = database as Record<string, unknown>;
+  const { password, url, read_url: readUrl } = database as Record<string, unknown>;
   if (password !== undefined && password !== null && password !== '' && !isPureReference(password)) {
     throw refuse('database.password', file);
   }
   if (typeof url === 'string' && urlHasLiteralPassword(url)) throw refuse('database.url', file);
+  if (typeof readUrl === 'string' && urlHasLiteralPassword(readUrl)) throw refuse('database.read_url', file);
 }
 
 /** Whether a URL as written carries a password that is not a ${VAR} reference. */

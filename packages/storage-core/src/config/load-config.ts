@@ -22,7 +22,7 @@ export const ENV_PREFIX = 'AG_STORAGE_';
 const DEFAULT_CONFIG_FILE = 'ag-storage.yaml';
 const SECTIONS = ['database', 'ingestion', 'retention', 'query', 'logging'] as const;
 /** Keys whose environment values stay strings even when they look like numbers (a password "123456"). */
-const STRING_KEYS = new Set(['database.url', 'database.host', 'database.database', 'database.user', 'database.password', 'retention.archive_directory']);
+const STRING_KEYS = new Set(['database.url', 'database.read_url', 'database.host', 'database.database', 'database.user', 'database.password', 'retention.archive_directory']);
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 type PlainObject = Record<string, unknown>;
@@ -96,7 +96,7 @@ export function resolveEnvReferences<T>(value: T, env: NodeJS.ProcessEnv, keyPat
   return value;
 }
 
-/** DATABASE_URL and AG_STORAGE_<SECTION>_<KEY> (e.g. AG_STORAGE_INGESTION_BATCH_SIZE=5000). */
+/** DATABASE_URL, DATABASE_READ_URL and AG_STORAGE_<SECTION>_<KEY> (e.g. AG_STORAGE_INGESTION_BATCH_SIZE=5000). */
 function readEnvironment(env: NodeJS.ProcessEnv): PlainObject {
   const out: PlainObject = {};
   const put = (section: string, key: string, value: unknown) => {
@@ -104,6 +104,7 @@ function readEnvironment(env: NodeJS.ProcessEnv): PlainObject {
     target[key] = value;
   };
   if (env.DATABASE_URL) put('database', 'url', env.DATABASE_URL);
+  if (env.DATABASE_READ_URL) put('database', 'read_url', env.DATABASE_READ_URL);
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || raw === undefined || name === 'AG_STORAGE_CONFIG') continue;
     const rest = name.slice(ENV_PREFIX.length).toLowerCase();

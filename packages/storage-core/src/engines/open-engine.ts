@@ -71,6 +71,25 @@ function isParseableServerUrl(url: string): boolean {
   return false;
 }
 
+/**
+ * Checks, before anything is opened, that database.read_url can name a
+ * replica of this primary: both must be servers (an embedded database has no
+ * replicas).
+ */
+export function assertReplicaPossible(primaryUrl: string, readUrl: string): void {
+  if (parseDatabaseUrl(readUrl).kind !== 'postgres') {
+    throw new ConfigurationError('database.read_url', redactUrl(readUrl), 'a replica is a PostgreSQL server (postgres://...)');
+  }
+  if (parseDatabaseUrl(primaryUrl).kind !== 'postgres') {
+    throw new ConfigurationError('database.read_url', redactUrl(readUrl), 'the embedded database has no replicas: set database.url to the primary server');
+  }
+}
+
+/** The engine reads go to when database.read_url names a replica. */
+export async function openReadEngine(readUrl: string, config: StorageConfig, logger: Logger): Promise<Engine> {
+  return PostgresEngine.open({ url: readUrl, displayUrl: redactUrl(readUrl), database: config.database, logger });
+}
+
 export async function openEngine(url: string, config: StorageConfig, logger: Logger): Promise<Engine> {
   const parsed = parseDatabaseUrl(url);
   const displayUrl = redactUrl(url);
