@@ -117,7 +117,8 @@ describeEachEngine('events under hostile input', ({ engine, adminUrl }) => {
     message: input.message,
     severity: input.severity ?? 'info',
     payload: JSON.parse(JSON.stringify(input.payload ?? {})) as unknown,
-    time: (input.time instanceof Date ? input.time.getTime() : input.time) as number,
+    // + 0: a time of -0 is stored as the instant 0, which reads back as +0.
+    time: ((input.time instanceof Date ? input.time.getTime() : input.time) as number) + 0,
   });
   const actual = (row: StoredEvent) => ({
     kind: row.kind, source: row.source, message: row.message, severity: row.severity, payload: row.payload, time: row.time.getTime(),
