@@ -58,6 +58,12 @@ describe('the README contract', () => {
     expect(ci.split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('#')).at(-1)).toBe(quickStartCommands()[1]);
   });
 
+  it('has docker-compose install pnpm the same way, with no version of its own', () => {
+    const compose = read('docker-compose.yml');
+    expect(compose).toContain('npm i -g pnpm@10 ');
+    expect(compose).not.toMatch(/pnpm@10\.\d+/);
+  });
+
   it('has CI fail, not warn, when a promised server does not answer', () => {
     const ci = read('.ci/run');
     expect(ci).toMatch(/pg_answers \|\| fail /);
