@@ -9,12 +9,12 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createStorage, type Storage } from '@ag/storage-core';
-import { createTestDatabase, describeEachEngine, type TestDatabase } from '@ag/storage-testing';
+import { createTestDatabaseUrl, describeEachEngine, type TestDatabaseUrl } from '@ag/storage-testing';
 import { runCli } from './support/run-cli.js';
 
 describeEachEngine('ag-storage data commands', ({ engine, adminUrl }) => {
   let url: string;
-  let database: TestDatabase | undefined;
+  let database: TestDatabaseUrl | undefined;
   let dir: string;
   let storage: Storage;
   let seeded: { code: number; out: string };
@@ -23,11 +23,8 @@ describeEachEngine('ag-storage data commands', ({ engine, adminUrl }) => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'ag-cli-data-'));
-    if (engine === 'embedded') url = `pglite://${path.join(dir, 'db')}`;
-    else {
-      database = await createTestDatabase(adminUrl as string);
-      url = database.url;
-    }
+    database = await createTestDatabaseUrl({ engine, adminUrl });
+    url = database.url;
     seeded = await cli('seed', '--days', '2', '--markets', '2', '--series', '3', '--no-progress');
     // The embedded engine is single-process: read it between commands with a handle opened per check.
     storage = await createStorage({ url, env: {}, config: { logging: { level: 'warn' } } });

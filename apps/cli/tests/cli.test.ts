@@ -1,11 +1,8 @@
 // The ag-storage command line on every engine: migrate up/status/down,
 // health, and errors with non-zero exit codes.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, describeEachEngine, type TestDatabase } from '@ag/storage-testing';
+import { createTestDatabaseUrl, describeEachEngine, type TestDatabaseUrl } from '@ag/storage-testing';
 import { defaultMigrationsDirectory, readMigrationFiles } from '@ag/storage-core';
 import { runCli } from './support/run-cli.js';
 
@@ -15,22 +12,13 @@ const run = (args: string[]) => runCli(args);
 
 describeEachEngine('ag-storage migrate and health', ({ engine, adminUrl }) => {
   let url: string;
-  let database: TestDatabase | undefined;
-  let dir: string | undefined;
+  let database: TestDatabaseUrl | undefined;
 
   beforeAll(async () => {
-    if (engine === 'embedded') {
-      dir = mkdtempSync(path.join(os.tmpdir(), 'ag-cli-'));
-      url = `pglite://${dir}`;
-    } else {
-      database = await createTestDatabase(adminUrl as string);
-      url = database.url;
-    }
+    database = await createTestDatabaseUrl({ engine, adminUrl });
+    url = database.url;
   });
-  afterAll(async () => {
-    await database?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => database?.drop());
 
   it('applies migrations, then reports nothing to apply', async () => {
     const first = await run(['--url', url, 'migrate', 'up']);

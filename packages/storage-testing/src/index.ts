@@ -35,3 +35,4 @@ export {
 export { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 export { hasCapability, requireCapability, requireNoCapability, requireTrait, type CapabilityName } from './require-capability.js';
 export { applyPropertySeed, DEFAULT_PROPERTY_SEED, propertySeed } from './property-seed.js';
+export { createTestDatabaseUrl, type TestDatabaseUrl } from './test-database-url.js';
