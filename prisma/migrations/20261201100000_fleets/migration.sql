@@ -123,7 +123,12 @@ $$;
 
 -- Every inserted fill claims its key; a key claimed by another fill is a
 -- unique violation on fill_keys_pkey, whoever writes. The same fill written
--- again (an archive restore after retention removed it) passes.
+-- again (an archive restore after retention removed it) passes. The
+-- library's fill writer claims the keys of its fills itself, in one
+-- statement before inserting them (ON CONFLICT DO NOTHING: a concurrent
+-- delivery becomes a duplicate, not an error), and marks its transaction
+-- with ag_storage.fill_keys_claimed = 'on' so that the trigger does not claim
+-- them again row by row.
 CREATE FUNCTION ag_storage.claim_fill_key() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -140,7 +145,9 @@ BEGIN
   RETURN NEW;
 END
 $fn$;
-CREATE TRIGGER fills_claim_key BEFORE INSERT ON fills FOR EACH ROW EXECUTE FUNCTION ag_storage.claim_fill_key();
+CREATE TRIGGER fills_claim_key BEFORE INSERT ON fills FOR EACH ROW
+  WHEN (current_setting('ag_storage.fill_keys_claimed', true) IS DISTINCT FROM 'on')
+  EXECUTE FUNCTION ag_storage.claim_fill_key();
 
 -- A fill's key never changes (it would leave its claim behind).
 CREATE FUNCTION ag_storage.refuse_key_change() RETURNS trigger
