@@ -32,6 +32,39 @@ const listOf = (tally: Tally, nullMeans: string | null) =>
     .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
 const shown = (amounts: CurrencyAmount[]) => amounts.map((a) => [a.currency, a.amount.toFixed()] as const).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
 
+/**
+ * The fees of the round trips of one position that closed in [start, end),
+ * per currency (a fee without a currency is in the quote currency): each
+ * fill's fee goes to the trip it belongs to, a flipping fill's split between
+ * the trip it closes and the one it opens by quantity.
+ */
+function tripFeesByCurrency(own: readonly FleetFill[], start: Date): Tally {
+  const zero = new Rational(0n);
+  const out: Tally = new Map();
+  let position = zero;
+  let trip: Tally = new Map();
+  for (const f of own) {
+    const qty = Rational.of(f.size);
+    const fee = Rational.of(f.fee);
+    const currency = f.feeCurrency ?? QUOTE;
+    const signed = f.side === 'buy' ? qty : new Rational(-qty.n, qty.d);
+    if (position.sign() === 0 || position.sign() === signed.sign() || qty.compare(position.abs()) < 0) {
+      add(trip, currency, fee);
+      position = position.plus(signed);
+      continue;
+    }
+    const held = position.abs();
+    const closingShare = fee.times(held).div(qty);
+    add(trip, currency, closingShare);
+    if (f.time >= start) for (const [c, a] of trip) add(out, c, a);
+    trip = new Map();
+    const rest = qty.minus(held);
+    position = rest.sign() === 0 ? zero : signed.sign() > 0 ? rest : new Rational(-rest.n, rest.d);
+    if (rest.sign() !== 0) add(trip, currency, fee.minus(closingShare));
+  }
+  return out;
+}
+
 describeEachEngine('fleet statistics', ({ engine, adminUrl }) => {
   let storage: TestStorage;
   let store: ExecutionStore;
@@ -143,11 +176,7 @@ describeEachEngine('fleet statistics', ({ engine, adminUrl }) => {
           netted = netted.plus(t.fees);
         }
       }
-      // Fees per currency of the trips closed in the period: every fee of a position that ends flat (see below).
-      const last = replay.trips.at(-1);
-      if (replay.position.sign() === 0 && last && own[last.closedAtIndex]!.time.getTime() >= start.getTime() && replay.trips.every((t) => own[t.closedAtIndex]!.time >= start)) {
-        for (const f of own) add(allFees, f.feeCurrency ?? QUOTE, Rational.of(f.fee));
-      }
+      for (const [currency, amount] of tripFeesByCurrency(own, start)) add(allFees, currency, amount);
     }
     trips.sort((a, b) => a.closedAt - b.closedAt);
     const zero = new Rational(0n);
@@ -172,7 +201,7 @@ describeEachEngine('fleet statistics', ({ engine, adminUrl }) => {
       add(fundingAll, p.currency, Rational.of(String(p.amount)));
       if (p.currency === QUOTE) fundingPnl = fundingPnl.plus(Rational.of(String(p.amount)));
     }
-    return { trips, wins, losses, realized, netted, maxDrawdown, fundingAll, fundingPnl, payments, allFees, allPositionsFlat: [...positions.values()].length };
+    return { trips, wins, losses, realized, netted, maxDrawdown, fundingAll, fundingPnl, payments, allFees };
   };
 
   const expectMatches = (actual: TradeStatistics, o: ReturnType<typeof oracle>) => {
@@ -186,10 +215,13 @@ describeEachEngine('fleet statistics', ({ engine, adminUrl }) => {
     expect(shown(actual.funding)).toEqual(listOf(o.fundingAll, null));
     expect(actual.fundingPnl.toFixed()).toBe(o.fundingPnl.toFixed(18));
     expect(actual.totalPnl.toFixed()).toBe(o.realized.plus(o.fundingPnl).toFixed(18));
-    // Fees of every currency are reported, the BNB ones never netted.
-    const currencies = actual.feesByCurrency.map((f) => f.currency);
-    expect(currencies).toContain('BNB');
-    expect(currencies).toContain(QUOTE);
+    // Fees of every currency are reported (the BNB ones never netted), each trip's share of a flipping fill by quantity.
+    const reported = new Map(actual.feesByCurrency.map((f) => [f.currency ?? '', Rational.of(f.amount.toFixed())]));
+    expect([...reported.keys()].sort()).toEqual([...o.allFees.keys()].sort());
+    for (const [currency, amount] of o.allFees) {
+      expect(reported.get(currency)!.minus(amount).abs().compare(Rational.of(`0.00000000000000000${Math.min(9, 1 + Math.floor(o.trips.length / 10))}`)), currency).toBeLessThanOrEqual(0);
+    }
+    expect(o.allFees.has('BNB') && o.allFees.has(QUOTE)).toBe(true);
   };
 
   it('trade statistics match the oracle per position, per strategy and overall, with funding in PnL', async () => {
