@@ -189,11 +189,6 @@ export interface ExecutionStoreOptions {
   retry?: Partial<WriteRetryPolicy>;
 }
 
-/** The account, strategy and venue a parsed input claims, for the registry check. */
-function fleetOf(input: { account: string; strategy: string; venue: string }): { account: string; strategy: string; venue: string } {
-  return { account: input.account, strategy: input.strategy, venue: input.venue };
-}
-
 /** A key another writer may claim concurrently: its violation is retried (the retry sees a duplicate). */
 const FILL_KEY = ['fill_keys_pkey'];
 const FUNDING_KEY = ['funding_payment_keys_pkey'];
@@ -274,7 +269,7 @@ export class ExecutionStore {
   /** Stores one position snapshot (upsert on account, strategy, venue, market, time). */
   async storePosition(position: PositionInput): Promise<{ outcome: 'inserted' | 'updated' | 'unchanged' }> {
     const parsed = parseInput(positionInputSchema, position, 'position');
-    await this.fleet.check(this.storage.engine, [{ ...fleetOf(parsed), field: 'position' }]);
+    await this.fleet.check(this.storage.engine, [parsed], () => 'position');
     const result = await withWriteRetry(this.retry, () => writePositions(this.storage.engine, [parsed]));
     return { outcome: result.inserted ? 'inserted' : result.updated ? 'updated' : 'unchanged' };
   }
@@ -282,7 +277,7 @@ export class ExecutionStore {
   /** Stores a batch of position snapshots in one statement. */
   async storePositions(positions: readonly PositionInput[]): Promise<WritePositionsResult> {
     const parsed = parseBatch(positionInputSchema, positions, 'positions');
-    await this.fleet.check(this.storage.engine, parsed.map((p, i) => ({ ...fleetOf(p), field: `positions[${i}]` })));
+    await this.fleet.check(this.storage.engine, parsed, (i) => `positions[${i}]`);
     return withWriteRetry(this.retry, () => writePositions(this.storage.engine, parsed));
   }
 

@@ -155,7 +155,7 @@ ALTER TABLE "fills" DROP COLUMN "account_id", DROP COLUMN "strategy_id";
 
 -- Orders: client order ids unique in the whole database again.
 DROP VIEW active_orders;
-DROP INDEX "orders_account_id_client_order_id_key";
+DROP INDEX "orders_client_order_id_account_id_key";
 CREATE UNIQUE INDEX "orders_client_order_id_key" ON "orders"("client_order_id");
 ALTER TABLE "orders" DROP COLUMN "account_id", DROP COLUMN "strategy_id";
 CREATE VIEW active_orders AS

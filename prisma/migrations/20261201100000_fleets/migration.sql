@@ -73,12 +73,13 @@ BEGIN
 END
 $$;
 
--- Orders: account and strategy; client order ids unique per account.
+-- Orders: account and strategy; client order ids unique per account (client
+-- order id first: it tells keys apart at the first column).
 ALTER TABLE "orders"
     ADD COLUMN "account_id" TEXT NOT NULL DEFAULT 'default',
     ADD COLUMN "strategy_id" TEXT NOT NULL DEFAULT 'default';
 DROP INDEX "orders_client_order_id_key";
-CREATE UNIQUE INDEX "orders_account_id_client_order_id_key" ON "orders"("account_id", "client_order_id");
+CREATE UNIQUE INDEX "orders_client_order_id_account_id_key" ON "orders"("client_order_id", "account_id");
 
 -- active_orders is SELECT * FROM orders: re-created to include the new columns.
 CREATE OR REPLACE VIEW active_orders AS
@@ -99,7 +100,8 @@ CREATE TABLE "fill_keys" (
     "venue_fill_id" TEXT NOT NULL,
     "fill_id" UUID NOT NULL,
     "time" TIMESTAMPTZ(6) NOT NULL,
-    CONSTRAINT "fill_keys_pkey" PRIMARY KEY ("account_id", "venue", "venue_fill_id")
+    -- The venue's id first: it tells keys apart at the first column.
+    CONSTRAINT "fill_keys_pkey" PRIMARY KEY ("venue_fill_id", "venue", "account_id")
 );
 
 -- Existing fills: the oldest of a key claims it. A database written before
@@ -167,7 +169,8 @@ ALTER TABLE "positions"
     ADD COLUMN "account_id" TEXT NOT NULL DEFAULT 'default',
     ADD COLUMN "strategy_id" TEXT NOT NULL DEFAULT 'default';
 ALTER TABLE "positions" DROP CONSTRAINT "positions_pkey";
-ALTER TABLE "positions" ADD CONSTRAINT "positions_pkey" PRIMARY KEY ("account_id", "strategy_id", "venue", "market", "time");
+-- Market first, as before (its snapshots are read by market), then who holds it.
+ALTER TABLE "positions" ADD CONSTRAINT "positions_pkey" PRIMARY KEY ("venue", "market", "account_id", "strategy_id", "time");
 
 -- One primary-key probe per key (see 20261123000400_views for why not DISTINCT ON).
 DROP VIEW latest_positions;
@@ -193,7 +196,7 @@ CREATE TABLE "funding_payments" (
     "amount" DECIMAL(38,18) NOT NULL,
     "currency" TEXT NOT NULL,
     "venue_payment_id" TEXT NOT NULL,
-    CONSTRAINT "funding_payments_pkey" PRIMARY KEY ("account_id", "venue", "venue_payment_id", "time")
+    CONSTRAINT "funding_payments_pkey" PRIMARY KEY ("venue_payment_id", "venue", "account_id", "time")
 );
 CREATE INDEX "funding_payments_account_id_venue_market_time_idx" ON "funding_payments"("account_id", "venue", "market", "time" DESC);
 CREATE INDEX "funding_payments_time_idx" ON "funding_payments"("time" DESC);
@@ -203,7 +206,7 @@ CREATE TABLE "funding_payment_keys" (
     "venue" TEXT NOT NULL,
     "venue_payment_id" TEXT NOT NULL,
     "time" TIMESTAMPTZ(6) NOT NULL,
-    CONSTRAINT "funding_payment_keys_pkey" PRIMARY KEY ("account_id", "venue", "venue_payment_id")
+    CONSTRAINT "funding_payment_keys_pkey" PRIMARY KEY ("venue_payment_id", "venue", "account_id")
 );
 
 CREATE FUNCTION ag_storage.claim_funding_payment_key() RETURNS trigger

@@ -6,10 +6,10 @@
 import { ValidationError, type Queryable } from '@ag/storage-core';
 import { ExactDecimal } from '../decimal/exact-decimal.js';
 import { statusAfterFill } from '../orders/order-lifecycle.js';
-import { orderStateFromRow, type OrderRow, type OrderState } from '../orders/order-row.js';
-import { filledSizeAfter, updateOrders } from '../orders/order-rows.js';
+import type { OrderRow } from '../orders/order-row.js';
+import { filledSizeAfter, updateFilledOrders } from '../orders/order-rows.js';
 import { FILL_BEFORE_ORDER_ALLOWANCE_MS } from './fill-orders.js';
-import type { NewFill } from './insert-fills.js';
+import type { NewFill } from './claim-and-insert-fills.js';
 
 // Fills of these orders cannot be older than $2 (the earliest order time less
 // the allowance): the bound lets TimescaleDB skip older (compressed) chunks.
@@ -42,7 +42,7 @@ export async function applyFillsToOrders(
   const totals = await tx.query<{ order_id: string; total: string }>(FILLED_TOTALS, [[...touched.keys()], since.toISOString()]);
   const totalById = new Map(totals.rows.map((row) => [row.order_id, row.total]));
 
-  const states: OrderState[] = [];
+  const changes: Array<{ id: string; filledSize: string; status: string; stateTime: Date }> = [];
   for (const [id, { order, newest, last }] of touched) {
     const total = new ExactDecimal(totalById.get(id) ?? '0');
     const size = new ExactDecimal(order.size);
@@ -53,15 +53,14 @@ export async function applyFillsToOrders(
         `overfills order ${JSON.stringify(order.client_order_id)}: its fills would total ${total.toFixed()} > size ${size.toFixed()}`,
       );
     }
-    const state = orderStateFromRow(order, false);
-    const filled = filledSizeAfter(state.filledSize, total.toFixed());
+    const filled = filledSizeAfter(order.filled_size, total.toFixed());
     const filledVsSize = new ExactDecimal(filled).comparedTo(size) === 0 ? 0 : -1;
-    states.push({
-      ...state,
+    changes.push({
+      id,
       filledSize: filled,
-      status: statusAfterFill(state.status, filledVsSize, new ExactDecimal(filled).isZero()),
-      stateTime: state.stateTime && state.stateTime.getTime() > newest ? state.stateTime : new Date(newest),
+      status: statusAfterFill(order.status, filledVsSize, new ExactDecimal(filled).isZero()),
+      stateTime: order.state_time && order.state_time.getTime() > newest ? order.state_time : new Date(newest),
     });
   }
-  return updateOrders(tx, states, returnRows);
+  return updateFilledOrders(tx, changes, returnRows);
 }

@@ -19,7 +19,12 @@ export interface FillOrders {
   byId: Map<string, OrderRow>;
 }
 
-export async function lockFillOrders(tx: Queryable, inputs: readonly ParsedFill[], fieldOf: (index: number) => string): Promise<FillOrders> {
+export async function lockFillOrders(
+  tx: Queryable,
+  inputs: readonly ParsedFill[],
+  fieldOf: (index: number) => string,
+  returnRows: boolean,
+): Promise<FillOrders> {
   const ids = new Set<string>();
   const keys = new Map<string, { account: string; clientOrderId: string }>();
   for (const input of inputs) {
@@ -29,7 +34,7 @@ export async function lockFillOrders(tx: Queryable, inputs: readonly ParsedFill[
       keys.set(orderKeyText(account, input.clientOrderId), { account, clientOrderId: input.clientOrderId });
     }
   }
-  const locked = await lockOrders(tx, [...ids], [...keys.values()]);
+  const locked = await lockOrders(tx, [...ids], [...keys.values()], returnRows ? 'all' : 'fill');
   const byId = new Map(locked.map((row) => [row.id, row]));
   const byKey = new Map(locked.map((row) => [orderKeyText(row.account_id, row.client_order_id), row]));
   return { orderOf: inputs.map((input, index) => resolveOrder(input, fieldOf(index), byId, byKey)), byId };

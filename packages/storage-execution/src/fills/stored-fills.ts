@@ -1,12 +1,7 @@
-// Step 2 of the fill writer: claiming the keys of the new fills. fill_keys
-// holds every (account, venue, venue_fill_id) ever stored, for all time, so a
-// key that cannot be claimed is a duplicate however long ago it was stored,
-// with no time window. The claim is one INSERT ... ON CONFLICT DO NOTHING in
-// key order (two batches never deadlock on each other's keys; a concurrent
-// claim of the same key waits, then finds it taken: a duplicate, not an
-// error). It marks the transaction (ag_storage.fill_keys_claimed), so the
-// trigger on fills, which claims the key of any fill inserted otherwise,
-// leaves these alone.
+// The fills already stored under some keys: fill_keys holds every (account,
+// venue, venue_fill_id) ever stored with the fill that claimed it; the fill
+// rows themselves are read by primary key (a fill retention has removed is
+// no longer there, its key is).
 
 import type { Queryable } from '@ag/storage-core';
 import { fillFromRow, type Fill, type FillRow } from './fill-row.js';
@@ -15,11 +10,6 @@ export interface FillKey {
   account: string;
   venue: string;
   venueFillId: string;
-}
-
-export interface FillKeyClaim extends FillKey {
-  fillId: string;
-  time: Date;
 }
 
 export interface StoredFillRef {
@@ -31,16 +21,6 @@ export interface StoredFillRef {
 export function fillKeyText(account: string, venue: string, venueFillId: string): string {
   return `${account}\u0000${venue}\u0000${venueFillId}`;
 }
-
-const CLAIM_FILL_KEYS = `
-INSERT INTO fill_keys (account_id, venue, venue_fill_id, fill_id, time)
-SELECT u.account_id, u.venue, u.venue_fill_id, u.fill_id, u.time
-  FROM (SELECT set_config('ag_storage.fill_keys_claimed', 'on', true)) AS flag(value),
-       unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::timestamptz[]) AS u(account_id, venue, venue_fill_id, fill_id, time)
- WHERE flag.value = 'on'
- ORDER BY u.account_id, u.venue, u.venue_fill_id
-ON CONFLICT DO NOTHING
-RETURNING fill_id`;
 
 // LATERAL: one index probe per key on every engine (a join with
 // unnest may be planned as a hash join over the whole table).
@@ -56,18 +36,6 @@ SELECT k.account_id, k.venue, k.venue_fill_id, k.fill_id, k.time
 const READ_FILLS = `
 SELECT f.* FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, time)
  CROSS JOIN LATERAL (SELECT * FROM fills WHERE fills.id = u.id AND fills.time = u.time) f`;
-
-/** Claims the keys (each once in the list); returns the fill ids whose key was claimed (the others are taken). */
-export async function claimFillKeys(tx: Queryable, claims: readonly FillKeyClaim[]): Promise<Set<string>> {
-  const { rows } = await tx.query<{ fill_id: string }>(CLAIM_FILL_KEYS, [
-    claims.map((c) => c.account),
-    claims.map((c) => c.venue),
-    claims.map((c) => c.venueFillId),
-    claims.map((c) => c.fillId),
-    claims.map((c) => c.time.toISOString()),
-  ]);
-  return new Set(rows.map((row) => row.fill_id));
-}
 
 /** The keys already claimed, by fillKeyText. */
 export async function findStoredFills(tx: Queryable, keys: readonly FillKey[]): Promise<Map<string, StoredFillRef>> {

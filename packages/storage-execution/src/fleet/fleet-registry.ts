@@ -8,6 +8,7 @@
 
 import { ValidationError, type Queryable, type Storage } from '@ag/storage-core';
 import { transactionWithRetry, type WriteRetryPolicy } from '../transaction-with-retry.js';
+import { DEFAULT_STRATEGY } from './fleet-ids.js';
 import { parseInput } from '../validation/parse-input.js';
 import { accountInputSchema, type AccountInput } from './account-input.js';
 import { accountFromRow, strategyFromRow, type Account, type AccountRow, type Strategy, type StrategyRow } from './fleet-rows.js';
@@ -15,13 +16,11 @@ import { strategyInputSchema, type StrategyInput } from './strategy-input.js';
 
 export type RegisterOutcome = 'inserted' | 'updated' | 'unchanged';
 
-/** One row's claim to an account and strategy, for the check before a write. */
-export interface FleetReference {
+/** What a parsed input says of its account, strategy (absent: default) and venue, for the check before a write. */
+export interface FleetClaim {
   account: string;
-  strategy: string;
+  strategy?: string | undefined;
   venue: string;
-  /** The input in errors, e.g. "orders[3]". */
-  field: string;
 }
 
 const INSERT_ACCOUNT = `
@@ -108,12 +107,13 @@ export class FleetRegistry {
    * registered, or to an account on another venue than its own. Reads the
    * registry (on `db`, the write's transaction) only for ids not seen yet.
    */
-  async check(db: Queryable, refs: readonly FleetReference[]): Promise<void> {
+  async check(db: Queryable, claims: readonly FleetClaim[], fieldOf: (index: number) => string): Promise<void> {
     const unseenAccounts = new Set<string>();
     const unseenStrategies = new Set<string>();
-    for (const ref of refs) {
-      if (!this.accountVenues.has(ref.account)) unseenAccounts.add(ref.account);
-      if (!this.strategies.has(ref.strategy)) unseenStrategies.add(ref.strategy);
+    for (const claim of claims) {
+      if (!this.accountVenues.has(claim.account)) unseenAccounts.add(claim.account);
+      const strategy = claim.strategy ?? DEFAULT_STRATEGY;
+      if (!this.strategies.has(strategy)) unseenStrategies.add(strategy);
     }
     if (unseenAccounts.size > 0) {
       const { rows } = await db.query<{ id: string; venue: string | null }>(ACCOUNT_VENUES, [[...unseenAccounts]]);
@@ -123,17 +123,18 @@ export class FleetRegistry {
       const { rows } = await db.query<{ id: string }>(KNOWN_STRATEGIES, [[...unseenStrategies]]);
       for (const row of rows) this.strategies.add(row.id);
     }
-    for (const ref of refs) {
-      const venue = this.accountVenues.get(ref.account);
+    claims.forEach((claim, index) => {
+      const venue = this.accountVenues.get(claim.account);
       if (venue === undefined) {
-        throw new ValidationError(`${ref.field}.account`, ref.account, 'no account registered with this id (registerAccount first)');
+        throw new ValidationError(`${fieldOf(index)}.account`, claim.account, 'no account registered with this id (registerAccount first)');
       }
-      if (venue !== null && venue !== ref.venue) {
-        throw new ValidationError(`${ref.field}.venue`, ref.venue, `account ${JSON.stringify(ref.account)} trades at ${JSON.stringify(venue)}`);
+      if (venue !== null && venue !== claim.venue) {
+        throw new ValidationError(`${fieldOf(index)}.venue`, claim.venue, `account ${JSON.stringify(claim.account)} trades at ${JSON.stringify(venue)}`);
       }
-      if (!this.strategies.has(ref.strategy)) {
-        throw new ValidationError(`${ref.field}.strategy`, ref.strategy, 'no strategy registered with this id (registerStrategy first)');
+      const strategy = claim.strategy ?? DEFAULT_STRATEGY;
+      if (!this.strategies.has(strategy)) {
+        throw new ValidationError(`${fieldOf(index)}.strategy`, strategy, 'no strategy registered with this id (registerStrategy first)');
       }
-    }
+    });
   }
 }

@@ -30,7 +30,7 @@ export async function writeFundingPayments(
   fieldOf: (index: number) => string,
 ): Promise<FundingWriteOutcome[]> {
   if (inputs.length === 0) return [];
-  await fleet.check(tx, inputs.map((p, index) => ({ account: p.account, strategy: p.strategy, venue: p.venue, field: fieldOf(index) })));
+  await fleet.check(tx, inputs, fieldOf);
   const keyOf = (account: string, venue: string, id: string) => `${account}\u0000${venue}\u0000${id}`;
   const { rows } = await tx.query<{ account_id: string; venue: string; venue_payment_id: string }>(FIND_PAYMENT_KEYS, [
     inputs.map((p) => p.account),

@@ -72,13 +72,9 @@ export function orderFromRow(row: OrderRow): Order {
   };
 }
 
-/**
- * The state of a stored row. Decimals are canonical text (for the update
- * rules' comparisons) unless `canonical` is false: then they are the row's own
- * text, which is only written back.
- */
-export function orderStateFromRow(row: OrderRow, canonical = true): OrderState {
-  const decimal = canonical ? canonicalDecimal : (text: string) => text;
+/** The state of a stored row, decimals as canonical text (for the update rules' comparisons). */
+export function orderStateFromRow(row: OrderRow): OrderState {
+  const decimal = canonicalDecimal;
   return {
     id: row.id,
     accountId: row.account_id,

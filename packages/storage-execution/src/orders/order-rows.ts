@@ -1,9 +1,9 @@
 // The one module that writes the orders row. The order writer (write-orders.ts)
 // and the fill writer (fills/write-fills.ts) both go through it, so the
 // row's two invariants live here once:
-//   - the lock order: rows are locked FOR UPDATE in (account_id,
-//     client_order_id) order, and new orders are inserted in that order, so
-//     two writers of overlapping batches never deadlock;
+//   - the lock order: rows are locked FOR UPDATE in (client_order_id,
+//     account_id) order (the unique key's), and new orders are inserted in
+//     that order, so two writers of overlapping batches never deadlock;
 //   - the filled size never goes down: an update proposes a filled size, the
 //     row keeps the larger of it and the stored one (in filledSizeAfter for
 //     the decision, and again in the UPDATE itself).
@@ -25,7 +25,16 @@ export function orderKeyText(account: string, clientOrderId: string): string {
   return `${account}\u0000${clientOrderId}`;
 }
 
-const LOCK_ORDER = 'ORDER BY o.account_id, o.client_order_id';
+const LOCK_ORDER = 'ORDER BY o.client_order_id, o.account_id';
+
+/** What a writer reads of a locked row: everything (rows returned to callers), its state, or what fills need. */
+export type OrderColumns = 'all' | 'state' | 'fill';
+const COLUMNS: Record<OrderColumns, string> = {
+  all: 'o.*',
+  state: `o.id, o.time, o.account_id, o.strategy_id, o.venue, o.market, o.side, o.order_type, o.price, o.size, o.filled_size,
+          o.status, o.client_order_id, o.venue_order_id, o.time_in_force, o.state_time`,
+  fill: 'o.id, o.time, o.account_id, o.strategy_id, o.venue, o.market, o.side, o.size, o.filled_size, o.status, o.client_order_id, o.state_time',
+};
 
 const INSERT_NEW_ORDERS = `
 INSERT INTO orders (id, time, account_id, strategy_id, venue, market, side, order_type, price, size, filled_size, status,
@@ -38,12 +47,14 @@ SELECT u.id, u.time, u.account_id, u.strategy_id, u.venue, u.market, u.side::ord
               $15::text[], $16::timestamptz[])
        AS u(id, time, account_id, strategy_id, venue, market, side, order_type, price, size, filled_size, status,
             client_order_id, venue_order_id, time_in_force, state_time)
- ORDER BY u.account_id, u.client_order_id
+ ORDER BY u.client_order_id, u.account_id
 ON CONFLICT (account_id, client_order_id) DO NOTHING`;
 
-// The ANY() conditions give the planner index conditions on the
-// (account_id, client_order_id) key; the pair condition keeps only the exact
-// keys (a row is locked only when it passes every condition).
+// Keys of one account (the usual batch): an index condition on the whole
+// (account_id, client_order_id) key. Of several accounts: the ANY()
+// conditions give the planner index conditions, the pair condition keeps only
+// the exact keys (a row is locked only when it passes every condition).
+const ONE_ACCOUNT_CONDITION = (account: string, clientIds: string) => `(o.account_id = ${account} AND o.client_order_id = ANY(${clientIds}::text[]))`;
 const KEY_CONDITION = (accounts: string, clientIds: string) => `
 (o.account_id = ANY(${accounts}::text[]) AND o.client_order_id = ANY(${clientIds}::text[])
  AND (o.account_id, o.client_order_id) IN (SELECT * FROM unnest(${accounts}::text[], ${clientIds}::text[])))`;
@@ -61,15 +72,30 @@ UPDATE orders o
  WHERE o.id = u.id
    AND o.id = ANY($1::uuid[])`;
 
+// Fills move only these three columns (and updated_at).
+const UPDATE_FILLED = `
+UPDATE orders o
+   SET filled_size = GREATEST(o.filled_size, u.filled_size), status = u.status::order_status,
+       state_time = u.state_time, updated_at = clock_timestamp()
+  FROM unnest($1::uuid[], $2::numeric[], $3::text[], $4::timestamptz[]) AS u(id, filled_size, status, state_time)
+ WHERE o.id = u.id
+   AND o.id = ANY($1::uuid[])`;
+
 /** The filled size an update leaves: the proposed one, never below the stored one. */
 export function filledSizeAfter(stored: string, proposed: string): string {
   return new ExactDecimal(stored).greaterThan(proposed) ? stored : proposed;
 }
 
-/** Inserts the orders whose (account, client order id) is new; returns the inserted rows (or only their keys). */
-export async function insertNewOrders(tx: Queryable, states: readonly OrderState[], returnRows: boolean): Promise<OrderRow[]> {
-  const returning = returnRows ? ' RETURNING *' : ' RETURNING account_id, client_order_id';
-  const { rows } = await tx.query<OrderRow>(INSERT_NEW_ORDERS + returning, [
+const OURS_AMONG = `SELECT account_id, client_order_id FROM orders WHERE id = ANY($1::uuid[])`;
+
+/**
+ * Inserts the orders whose (account, client order id) is new; returns the
+ * keys inserted (orderKeyText), and the inserted rows when asked. Without
+ * rows, the insert's row count says when all or none were inserted (the
+ * usual cases); otherwise the new ids are looked up.
+ */
+export async function insertNewOrders(tx: Queryable, states: readonly OrderState[], returnRows: boolean): Promise<{ keys: Set<string>; rows: OrderRow[] }> {
+  const { rows, rowCount } = await tx.query<OrderRow>(INSERT_NEW_ORDERS + (returnRows ? ' RETURNING *' : ''), [
     states.map((s) => s.id),
     states.map((s) => s.time.toISOString()),
     states.map((s) => s.accountId),
@@ -87,11 +113,16 @@ export async function insertNewOrders(tx: Queryable, states: readonly OrderState
     states.map((s) => s.timeInForce),
     states.map((s) => s.stateTime?.toISOString() ?? null),
   ]);
-  return rows;
+  const keyOf = (row: { account_id: string; client_order_id: string }) => orderKeyText(row.account_id, row.client_order_id);
+  if (returnRows) return { keys: new Set(rows.map(keyOf)), rows };
+  if (rowCount === states.length) return { keys: new Set(states.map((s) => orderKeyText(s.accountId, s.clientOrderId))), rows: [] };
+  if (rowCount === 0) return { keys: new Set(), rows: [] };
+  const ours = await tx.query<{ account_id: string; client_order_id: string }>(OURS_AMONG, [states.map((s) => s.id)]);
+  return { keys: new Set(ours.rows.map(keyOf)), rows: [] };
 }
 
 /** Locks the orders of some ids and/or keys, in the lock order. Absent orders are simply not returned. */
-export async function lockOrders(tx: Queryable, ids: readonly string[], keys: readonly OrderKey[]): Promise<OrderRow[]> {
+export async function lockOrders(tx: Queryable, ids: readonly string[], keys: readonly OrderKey[], columns: OrderColumns): Promise<OrderRow[]> {
   const conditions: string[] = [];
   const params: unknown[] = [];
   // Only the lists that are given are queried: an OR with an empty ANY()
@@ -101,11 +132,33 @@ export async function lockOrders(tx: Queryable, ids: readonly string[], keys: re
     conditions.push(`o.id = ANY($${params.length}::uuid[])`);
   }
   if (keys.length > 0) {
-    params.push(keys.map((k) => k.account), keys.map((k) => k.clientOrderId));
-    conditions.push(KEY_CONDITION(`$${params.length - 1}`, `$${params.length}`));
+    const account = (keys[0] as OrderKey).account;
+    if (keys.every((k) => k.account === account)) {
+      params.push(account, keys.map((k) => k.clientOrderId));
+      conditions.push(ONE_ACCOUNT_CONDITION(`$${params.length - 1}`, `$${params.length}`));
+    } else {
+      params.push(keys.map((k) => k.account), keys.map((k) => k.clientOrderId));
+      conditions.push(KEY_CONDITION(`$${params.length - 1}`, `$${params.length}`));
+    }
   }
   if (conditions.length === 0) return [];
-  const { rows } = await tx.query<OrderRow>(`SELECT o.* FROM orders o WHERE ${conditions.join(' OR ')} ${LOCK_ORDER} FOR UPDATE`, params);
+  const { rows } = await tx.query<OrderRow>(`SELECT ${COLUMNS[columns]} FROM orders o WHERE ${conditions.join(' OR ')} ${LOCK_ORDER} FOR UPDATE`, params);
+  return rows;
+}
+
+/** Writes what fills change of some orders (filled size, status, state time) in one statement. */
+export async function updateFilledOrders(
+  tx: Queryable,
+  changes: ReadonlyArray<{ id: string; filledSize: string; status: string; stateTime: Date }>,
+  returnRows: boolean,
+): Promise<OrderRow[]> {
+  if (changes.length === 0) return [];
+  const { rows } = await tx.query<OrderRow>(UPDATE_FILLED + (returnRows ? ' RETURNING o.*' : ''), [
+    changes.map((c) => c.id),
+    changes.map((c) => c.filledSize),
+    changes.map((c) => c.status),
+    changes.map((c) => c.stateTime.toISOString()),
+  ]);
   return rows;
 }
 

@@ -13,7 +13,6 @@ import type { ParsedOrder } from './order-input.js';
 import { orderFromRow, orderStateFromRow, type Order, type OrderState } from './order-row.js';
 import { insertNewOrders, lockOrders, orderKeyText, updateOrders } from './order-rows.js';
 import { applyOrderUpdate, newOrderState, type OrderWriteOutcome } from './order-update.js';
-import { DEFAULT_STRATEGY } from '../fleet/fleet-ids.js';
 
 export interface WriteOrdersResult {
   /** One outcome per input, in input order. */
@@ -32,10 +31,7 @@ export async function writeOrders(
   const outcomes: OrderWriteOutcome[] = new Array(inputs.length);
   const ordersAfter: Order[] = [];
   if (inputs.length === 0) return { outcomes, orders: ordersAfter };
-  await fleet.check(
-    tx,
-    inputs.map((input, index) => ({ account: input.account, strategy: input.strategy ?? DEFAULT_STRATEGY, venue: input.venue, field: options.fieldOf(index) })),
-  );
+  await fleet.check(tx, inputs, options.fieldOf);
 
   // 1. Insert the first occurrence of every key; existing keys are left alone.
   const keyOf = inputs.map((input) => orderKeyText(input.account, input.clientOrderId));
@@ -48,19 +44,24 @@ export async function writeOrders(
     return newOrderState(input, input.id ?? randomUUID(), now);
   });
   const inserted = await insertNewOrders(tx, candidates, options.returnRows);
-  const insertedKeys = new Set(inserted.map((row) => orderKeyText(row.account_id, row.client_order_id)));
+  const insertedKeys = inserted.keys;
   const states = new Map<string, OrderState>();
   for (const state of candidates) {
     const key = orderKeyText(state.accountId, state.clientOrderId);
     if (insertedKeys.has(key)) states.set(key, state);
   }
   const rows = new Map<string, Order>();
-  if (options.returnRows) for (const row of inserted) rows.set(orderKeyText(row.account_id, row.client_order_id), orderFromRow(row));
+  if (options.returnRows) for (const row of inserted.rows) rows.set(orderKeyText(row.account_id, row.client_order_id), orderFromRow(row));
 
   // 2. Lock the orders that already existed.
   const existing = [...firstIndex.entries()].filter(([key]) => !insertedKeys.has(key)).map(([, index]) => inputs[index] as ParsedOrder);
   if (existing.length > 0) {
-    const locked = await lockOrders(tx, [], existing.map((input) => ({ account: input.account, clientOrderId: input.clientOrderId })));
+    const locked = await lockOrders(
+      tx,
+      [],
+      existing.map((input) => ({ account: input.account, clientOrderId: input.clientOrderId })),
+      options.returnRows ? 'all' : 'state',
+    );
     for (const row of locked) {
       const key = orderKeyText(row.account_id, row.client_order_id);
       states.set(key, orderStateFromRow(row));
