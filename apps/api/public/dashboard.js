@@ -140,7 +140,10 @@
     const name = $('metric-name').value;
     if (!name) return;
     const aggregation = $('aggregation').value;
-    const result = await agApi.get('/api/metrics/aggregate', { name, start, end, bucket: bucketFor(rangeMs), aggregations: aggregation, groupBy: 'market', ...fleetFilter() });
+    const query = { name, start, end, bucket: bucketFor(rangeMs), aggregations: aggregation, groupBy: 'market' };
+    // A market-wide metric (mid price, feed lag) has no account or strategy label: shown unfiltered.
+    let result = await agApi.get('/api/metrics/aggregate', { ...query, ...fleetFilter() });
+    if (result.data.length === 0 && Object.keys(fleetFilter()).length > 0) result = await agApi.get('/api/metrics/aggregate', query);
     const groups = new Map();
     const times = new Set();
     for (const row of result.data) {

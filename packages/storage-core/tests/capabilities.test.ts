@@ -29,7 +29,7 @@ describeEachEngine('capabilities', ({ engine, adminUrl }) => {
         `SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables ORDER BY 1`,
       );
       expect(rows).toEqual(
-        ['candles', 'events', 'fills', 'metric_points', 'positions'].map((name) => ({
+        ['candles', 'events', 'fills', 'funding_payments', 'metric_points', 'positions'].map((name) => ({
           hypertable_name: name,
           compression_enabled: true,
         })),
