@@ -1,13 +1,16 @@
-// The dashboard: reads the API every few seconds and redraws. Metric lines
-// (one per market) with an aggregation picker, candles, position and PnL,
-// latest positions, storage and compression figures, recent orders, fills
-// and events. window.agDashboard reports what is shown (for tests).
+// The dashboard: reads the API every few seconds and redraws. An account and
+// a strategy picker filter everything execution (and the metric lines, by
+// their account/strategy labels). Metric lines (one per market) with an
+// aggregation picker, candles, position and PnL of one position, PnL per
+// strategy, latest positions, storage and compression figures, recent
+// orders, fills and events. Money arrives as plain decimal text.
+// window.agDashboard reports what is shown (for tests).
 'use strict';
 
 (() => {
   const REFRESH_MS = 5000;
   const $ = (id) => document.getElementById(id);
-  const state = { refreshes: 0, errors: [], charts: {}, markets: [] };
+  const state = { refreshes: 0, errors: [], charts: {}, markets: [], positions: [], accounts: [], strategies: [] };
   window.agDashboard = state;
 
   const metricChart = agCharts.lineChart($('metric-chart'));
@@ -57,6 +60,20 @@
     if (values.includes(current)) select.value = current;
   }
 
+  /** The picked account and strategy, as API filters. */
+  function fleetFilter() {
+    const filter = {};
+    if ($('account').value) filter.account = $('account').value;
+    if ($('strategy').value) filter.strategy = $('strategy').value;
+    return filter;
+  }
+
+  function setChoices(select, values, labelOf) {
+    const current = select.value;
+    select.replaceChildren(new Option('all', ''), ...values.map((v) => new Option(labelOf(v), v.id)));
+    if (values.some((v) => v.id === current)) select.value = current;
+  }
+
   function card(label, value) {
     const el = document.createElement('div');
     el.className = 'card';
@@ -67,16 +84,37 @@
   }
 
   async function loadChoices() {
-    const [names, latest] = await Promise.all([agApi.get('/api/metrics/names'), agApi.get('/api/positions/latest')]);
+    const [names, latest, accounts, strategies] = await Promise.all([
+      agApi.get('/api/metrics/names'),
+      agApi.get('/api/positions/latest'),
+      agApi.get('/api/accounts'),
+      agApi.get('/api/strategies'),
+    ]);
+    state.accounts = accounts.data;
+    state.strategies = strategies.data;
+    setChoices($('account'), accounts.data, (a) => `${a.id} (${a.mode})`);
+    setChoices($('strategy'), strategies.data, (s) => (s.name && s.name !== s.id ? `${s.id} (${s.name})` : s.id));
     setOptions($('metric-name'), names.data, 'bot.pnl');
-    let markets = latest.data.map((p) => `${p.venue}/${p.market}`);
+    let markets = [...new Set(latest.data.map((p) => `${p.venue}/${p.market}`))];
     if (markets.length === 0) {
       const series = await agApi.get('/api/metrics/series', { name: 'bot.mid_price' });
       markets = [...new Set(series.data.map((s) => `${s.labels.venue}/${s.labels.market}`))];
     }
     state.markets = markets;
     setOptions($('candle-market'), markets, markets[0]);
-    setOptions($('pnl-market'), markets, markets[0]);
+    loadPositionChoices(latest.data);
+  }
+
+  /** The positions the PnL chart can show: one per account, strategy and market, within the picked account and strategy. */
+  function loadPositionChoices(latest) {
+    const { account, strategy } = fleetFilter();
+    const positions = latest.filter((p) => (!account || p.accountId === account) && (!strategy || p.strategyId === strategy));
+    state.positions = positions;
+    const select = $('pnl-market');
+    const current = select.value;
+    const key = (p) => [p.accountId, p.strategyId, p.venue, p.market].join('|');
+    select.replaceChildren(...positions.map((p) => new Option(`${p.strategyId} · ${p.accountId} · ${p.market}`, key(p))));
+    if (positions.some((p) => key(p) === current)) select.value = current;
   }
 
   async function refreshStats() {
@@ -102,7 +140,10 @@
     const name = $('metric-name').value;
     if (!name) return;
     const aggregation = $('aggregation').value;
-    const result = await agApi.get('/api/metrics/aggregate', { name, start, end, bucket: bucketFor(rangeMs), aggregations: aggregation, groupBy: 'market' });
+    const query = { name, start, end, bucket: bucketFor(rangeMs), aggregations: aggregation, groupBy: 'market' };
+    // A market-wide metric (mid price, feed lag) has no account or strategy label: shown unfiltered.
+    let result = await agApi.get('/api/metrics/aggregate', { ...query, ...fleetFilter() });
+    if (result.data.length === 0 && Object.keys(fleetFilter()).length > 0) result = await agApi.get('/api/metrics/aggregate', query);
     const groups = new Map();
     const times = new Set();
     for (const row of result.data) {
@@ -130,9 +171,9 @@
   }
 
   async function refreshPnl(start, end) {
-    const [venue, market] = ($('pnl-market').value || '/').split('/');
+    const [account, strategy, venue, market] = ($('pnl-market').value || '|||').split('|');
     if (!venue) return;
-    const result = await agApi.get('/api/positions', { venue, market, start, end, limit: 5000 });
+    const result = await agApi.get('/api/positions', { account, strategy, venue, market, start, end, limit: 5000 });
     const rows = result.data;
     const xs = rows.map((p) => Date.parse(p.time) / 1000);
     pnlChart.update(['PnL (realized + unrealized)', 'position size'], [xs, rows.map((p) => Number(p.realizedPnl) + Number(p.unrealizedPnl)), rows.map((p) => Number(p.size))]);
@@ -140,17 +181,36 @@
   }
 
   async function refreshTables(start, end) {
+    const fleet = fleetFilter();
     const [latest, orders, fills, events] = await Promise.all([
-      agApi.get('/api/positions/latest'),
-      agApi.get('/api/orders', { start, end, limit: 12 }),
-      agApi.get('/api/fills', { start, end, limit: 12 }),
+      agApi.get('/api/positions/latest', fleet),
+      agApi.get('/api/orders', { start, end, limit: 12, ...fleet }),
+      agApi.get('/api/fills', { start, end, limit: 12, ...fleet }),
       agApi.get('/api/events', { start: new Date(Date.now() - 7 * 86400000), end, limit: 10 }),
     ]);
-    fillRows('positions', latest.data, (p) => [[p.venue], [p.market], [fmt.num(p.size, 6)], [fmt.num(p.avgEntryPrice, 5)], [fmt.num(p.unrealizedPnl)], [fmt.num(p.realizedPnl)]]);
-    fillRows('orders', orders.data, (o) => [[fmt.time(o.time)], [o.market], [o.side, o.side], [fmt.num(o.price, 6)], [fmt.num(o.size, 6)], [fmt.num(o.filledSize, 6)], [o.status]]);
-    fillRows('fills', fills.data, (f) => [[fmt.time(f.time)], [f.market], [f.side, f.side], [fmt.num(f.price, 6)], [fmt.num(f.size, 6)], [fmt.num(f.fee, 6)]]);
+    const pnl = strategyPnl(latest.data);
+    fillRows('strategy-pnl', pnl, (r) => [[r.strategyId], [r.accountId], [r.mode], [fmt.num(r.realized)], [fmt.num(r.unrealized)], [fmt.num(r.total), r.total < 0 ? 'sell' : 'buy']]);
+    fillRows('positions', latest.data, (p) => [[p.strategyId], [p.accountId], [p.market], [fmt.num(p.size, 6)], [fmt.num(p.avgEntryPrice, 5)], [fmt.num(p.unrealizedPnl)], [fmt.num(p.realizedPnl)]]);
+    fillRows('orders', orders.data, (o) => [[fmt.time(o.time)], [o.strategyId], [o.market], [o.side, o.side], [fmt.num(o.price, 6)], [fmt.num(o.size, 6)], [fmt.num(o.filledSize, 6)], [o.status]]);
+    fillRows('fills', fills.data, (f) => [[fmt.time(f.time)], [f.strategyId], [f.market], [f.side, f.side], [fmt.num(f.price, 6)], [fmt.num(f.size, 6)], [fmt.num(f.fee, 6)]]);
     fillRows('events', events.data, (e) => [[new Date(e.time).toISOString().slice(5, 19).replace('T', ' ')], [e.severity, `sev-${e.severity}`], [e.kind], [e.message]]);
-    state.tables = { positions: latest.data.length, orders: orders.data.length, fills: fills.data.length, events: events.data.length };
+    state.tables = { strategyPnl: pnl.length, positions: latest.data.length, orders: orders.data.length, fills: fills.data.length, events: events.data.length };
+    state.strategyPnl = pnl;
+  }
+
+  /** Realized + unrealized PnL of the newest snapshots, per strategy and account (markets added as they are quoted). */
+  function strategyPnl(latest) {
+    const modes = new Map(state.accounts.map((a) => [a.id, a.mode]));
+    const rows = new Map();
+    for (const p of latest) {
+      const key = `${p.strategyId}|${p.accountId}`;
+      const row = rows.get(key) ?? { strategyId: p.strategyId, accountId: p.accountId, mode: modes.get(p.accountId) ?? '', realized: 0, unrealized: 0, total: 0 };
+      row.realized += Number(p.realizedPnl);
+      row.unrealized += Number(p.unrealizedPnl);
+      row.total = row.realized + row.unrealized;
+      rows.set(key, row);
+    }
+    return [...rows.values()].sort((a, b) => a.strategyId.localeCompare(b.strategyId) || a.accountId.localeCompare(b.accountId));
   }
 
   let inFlight = false;
@@ -161,7 +221,7 @@
     const end = new Date();
     const start = new Date(end.getTime() - rangeMs);
     try {
-      if (state.markets.length === 0 || !$('metric-name').value) await loadChoices();
+      if (state.markets.length === 0 || !$('metric-name').value || state.refreshes % 12 === 11) await loadChoices();
       await Promise.all([refreshStats(), refreshMetrics(start, end, rangeMs), refreshCandles(start, end), refreshPnl(start, end), refreshTables(start, end)]);
       state.refreshes += 1;
       state.lastRefresh = new Date().toISOString();
@@ -175,6 +235,16 @@
   }
 
   for (const id of ['metric-name', 'aggregation', 'candle-market', 'candle-timeframe', 'pnl-market', 'range']) $(id).addEventListener('change', refresh);
+  for (const id of ['account', 'strategy']) {
+    $(id).addEventListener('change', async () => {
+      try {
+        loadPositionChoices((await agApi.get('/api/positions/latest')).data);
+      } catch (error) {
+        state.errors.push(String(error.message ?? error));
+      }
+      refresh();
+    });
+  }
   refresh();
   setInterval(refresh, REFRESH_MS);
 })();

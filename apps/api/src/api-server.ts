@@ -3,10 +3,12 @@
 // (400 naming the parameter), needs the bearer token when one is configured
 // (401), and is timed into the Prometheus histogram. Bodies are limited
 // (413); malformed JSON is a 400. /health and /metrics need no token.
+// Money is written as plain decimal text (money-json.ts).
 
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { bearerTokenCheck } from './bearer-token.js';
 import { errorReply } from './http-errors.js';
+import { toJson } from './money-json.js';
 import { createStoragePrometheus } from './observability/storage-prometheus.js';
 import { registerDashboardRoutes } from './routes/dashboard-routes.js';
 import { registerEventsRoutes } from './routes/events-routes.js';
@@ -47,6 +49,7 @@ export async function createApiServer(services: StorageServices, options: ApiSer
   const prometheus = createStoragePrometheus(services, overview);
   const checkToken = options.token ? bearerTokenCheck(options.token) : null;
 
+  app.setReplySerializer((payload) => toJson(payload));
   app.setErrorHandler((error, request, reply) => errorReply(error, request, reply));
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
 

@@ -35,7 +35,7 @@ type CachedPart = Omit<StorageOverview, 'ingest' | 'pool' | 'scheduler'>;
 
 const DATABASE_SIZE = `SELECT pg_database_size(current_database())::int8 AS bytes`;
 
-export const COUNTED_TABLES = ['metric_series', 'metric_points', 'orders', 'fills', 'positions', 'candles', 'events'] as const;
+export const COUNTED_TABLES = ['metric_series', 'metric_points', 'orders', 'fills', 'positions', 'funding_payments', 'candles', 'events'] as const;
 export type CountedTable = (typeof COUNTED_TABLES)[number];
 const ROW_COUNTS = `SELECT ${COUNTED_TABLES.map((t) => `(SELECT count(*) FROM ${t})::int8 AS ${t}`).join(',\n       ')}`;
 

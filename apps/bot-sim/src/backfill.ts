@@ -1,7 +1,7 @@
 // The backfill: the simulated bot's history from a start time up to now,
 // generated in memory (a week of four markets takes well under a second),
 // then written in slices of a few hours, newest first, through the stores'
-// bulk paths (insertMetricsBatch, storeOrders/storeFills, storePositions,
+// bulk paths (insertMetricsBatch, storeOrders/storeFills, storePositions, storeFundingPayments,
 // upsertCandles, logEvents). Newest first, so a dashboard opened during the
 // backfill shows the recent hours at once; slices of a few hours, so each
 // statement is short and the embedded engine's one connection keeps
@@ -76,7 +76,7 @@ export function splitByPeriod(output: SimulationOutput, periodMs: number): Array
   const periodOf = (time: Date | number) => Math.floor((typeof time === 'number' ? time : time.getTime()) / periodMs);
   const bucket = (period: number) => {
     let out = byPeriod.get(period);
-    if (!out) byPeriod.set(period, (out = { orders: [], fills: [], positions: [], candles: [], points: [], events: [] }));
+    if (!out) byPeriod.set(period, (out = { orders: [], fills: [], positions: [], funding: [], candles: [], points: [], events: [] }));
     return out;
   };
   const orderPeriod = new Map<string, number>();
@@ -87,6 +87,7 @@ export function splitByPeriod(output: SimulationOutput, periodMs: number): Array
   }
   for (const fill of output.fills) bucket(orderPeriod.get(fill.clientOrderId) ?? periodOf(fill.time)).fills.push(fill);
   for (const position of output.positions) bucket(periodOf(position.time)).positions.push(position);
+  for (const payment of output.funding) bucket(periodOf(payment.time)).funding.push(payment);
   for (const candle of output.candles) bucket(periodOf(candle.time)).candles.push(candle);
   for (const point of output.points) bucket(periodOf(point.timestamp)).points.push(point);
   for (const event of output.events) bucket(periodOf(event.time)).events.push(event);

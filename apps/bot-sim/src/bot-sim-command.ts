@@ -5,6 +5,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_BOT_SIM_OPTIONS, startBotSim, type BotSimOptions } from './bot-sim.js';
 
+function botName(value: string): string {
+  if (!/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/.test(value)) throw new InvalidArgumentError('--bot: letters, digits, "-" and "_" (at most 64)');
+  return value;
+}
+
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
@@ -26,6 +31,8 @@ export function buildBotSimCommand(env: NodeJS.ProcessEnv = process.env): Comman
     .option('--no-serve', 'do not serve the API and dashboard')
     .option('--backfill-days <days>', 'days of history to backfill into an empty database', integer('--backfill-days', 0, 365), defaults.backfillDays)
     .option('--markets <n>', 'markets to simulate (1-8)', integer('--markets', 1, 8), defaults.markets)
+    .option('--strategies <n>', 'market-making strategies on the shared markets, each in a live and a paper account (1-8)', integer('--strategies', 1, 8), defaults.strategies)
+    .option('--bot <name>', 'the bot\'s name: strategy ids, labels, client order ids; two processes on one database need two names', botName, defaults.botName)
     .option('--seed <n>', 'random seed (same seed, same history)', integer('--seed', 0, 2 ** 31), defaults.seed)
     .option('--duration <seconds>', 'stop after this many seconds of live running', integer('--duration', 0, 365 * 86_400))
     .option('--summary-every <seconds>', 'seconds between summary lines', integer('--summary-every', 1, 86_400), defaults.summaryEverySec)
@@ -43,7 +50,7 @@ export function parseBotSimArguments(argv: string[], env: NodeJS.ProcessEnv = pr
   // separates pnpm's options from the script's, so it is not ours to read.
   command.parse(argv[0] === '--' ? argv.slice(1) : argv, { from: 'user' });
   const o = command.opts<{
-    url?: string; config?: string; port: number; host: string; serve: boolean; backfillDays: number; markets: number; seed: number;
+    url?: string; config?: string; port: number; host: string; serve: boolean; backfillDays: number; markets: number; strategies: number; bot: string; seed: number;
     duration?: number; summaryEvery: number; tick: number; compressAfterDays: number; schedulerDelay: number; verbose?: boolean;
   }>();
   return {
@@ -55,6 +62,8 @@ export function parseBotSimArguments(argv: string[], env: NodeJS.ProcessEnv = pr
     serve: o.serve,
     backfillDays: o.backfillDays,
     markets: o.markets,
+    strategies: o.strategies,
+    botName: o.bot,
     seed: o.seed,
     ...(o.duration !== undefined ? { durationSec: o.duration } : {}),
     summaryEverySec: o.summaryEvery,

@@ -1,6 +1,8 @@
-// The main job: a simulated market-making bot writing into ag-storage.
-// startBotSim() opens storage (embedded under .data/ unless a URL says
-// otherwise), migrates, serves the API and dashboard at once, backfills the
+// The main job: a simulated market-making bot writing into ag-storage, as a
+// fleet: several strategies on shared markets, each in a live and a paper
+// account (sim-fleet.ts). startBotSim() opens storage (embedded under .data/
+// unless a URL says otherwise), migrates, registers its accounts and
+// strategies, serves the API and dashboard at once, backfills the
 // history it lacks (or only the gap since its last run), compresses old
 // chunks, then runs live: metrics through the buffered pipeline, orders,
 // fills, positions, candles and events through the stores, the lifecycle
@@ -15,6 +17,7 @@ import { backfill, type BackfillReport } from './backfill.js';
 import { LiveLoop } from './live-loop.js';
 import { cancelStaleOrders, findResumePoint } from './resume-point.js';
 import { RunSummarizer, formatSummary, type RunSummary } from './run-summary.js';
+import { registerSimFleet, simFleet } from './sim-fleet.js';
 import type { WrittenCounts } from './write-simulation-output.js';
 import type { IngestStats } from '@ag/storage-metrics';
 
@@ -31,6 +34,8 @@ export interface BotSimOptions {
   apiToken?: string;
   backfillDays: number;
   markets: number;
+  /** Market-making strategies, each in a live and a paper account of every venue (1-8). */
+  strategies: number;
   seed: number;
   /** Length of the live phase in seconds; undefined runs until stop(). */
   durationSec?: number;
@@ -57,6 +62,7 @@ export const DEFAULT_BOT_SIM_OPTIONS: BotSimOptions = {
   host: '127.0.0.1',
   backfillDays: 7,
   markets: 4,
+  strategies: 2,
   seed: 1,
   summaryEverySec: 10,
   tickMs: 250,
@@ -76,6 +82,9 @@ const LIVE_SETTINGS: Partial<SimulationSettings> = {
   lifecycle: 'live',
   emitOpenBars: true,
 };
+
+export const MAX_STRATEGIES = 8;
+const BOT_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/;
 
 export interface BotSimReport {
   backfill: BackfillReport | null;
@@ -103,6 +112,10 @@ export async function startBotSim(overrides: Partial<BotSimOptions> = {}): Promi
   if (options.markets < 1 || options.markets > SIMULATED_MARKETS.length) {
     throw new RangeError(`markets must be between 1 and ${SIMULATED_MARKETS.length}, got ${options.markets}`);
   }
+  if (!Number.isInteger(options.strategies) || options.strategies < 1 || options.strategies > MAX_STRATEGIES) {
+    throw new RangeError(`strategies must be between 1 and ${MAX_STRATEGIES}, got ${options.strategies}`);
+  }
+  if (!BOT_NAME.test(options.botName)) throw new RangeError(`botName: letters, digits, "-" and "_" (at most 64), got ${JSON.stringify(options.botName)}`);
   const storage = await createStorage({
     ...(options.url ? { url: options.url } : {}),
     ...(options.configFile ? { configFile: options.configFile } : {}),
@@ -165,7 +178,7 @@ class BotSimRun implements BotSimHandle {
       this.rejectDone = reject;
     });
     this.done.catch(() => undefined);
-    this.summarizer = new RunSummarizer(services);
+    this.summarizer = new RunSummarizer(services, null);
   }
 
   begin(): this {
@@ -192,14 +205,17 @@ class BotSimRun implements BotSimHandle {
   private async run(): Promise<void> {
     const { options, services } = this;
     const markets = SIMULATED_MARKETS.slice(0, options.markets);
+    const fleet = simFleet(options.botName, options.strategies, markets);
+    await registerSimFleet(services, fleet, markets);
     const now = Date.now();
-    const resume = await findResumePoint(services, markets, now, options.backfillDays);
+    const resume = await findResumePoint(services, markets, now, options.backfillDays, fleet.traders);
     this.cancelled = await cancelStaleOrders(services, markets, options.botName, now);
     const simulation = new TradingSimulation({
       markets,
       seed: options.seed,
       startTime: resume.startTime,
       botName: options.botName,
+      traders: fleet.traders,
       initialState: resume.initialState,
     });
     if (this.abort.signal.aborted) return;
@@ -219,7 +235,7 @@ class BotSimRun implements BotSimHandle {
         },
       });
       const r = this.backfillReport;
-      options.print(`[bot-sim] backfill done in ${(r.durationMs / 1000).toFixed(1)} s: ${r.written.points.toLocaleString('en-US')} points, ${r.written.orders} orders, ${r.written.fills} fills, ${r.written.positions} positions, ${r.written.candles} candles, ${r.written.events} events`);
+      options.print(`[bot-sim] backfill done in ${(r.durationMs / 1000).toFixed(1)} s: ${r.written.points.toLocaleString('en-US')} points, ${r.written.orders} orders, ${r.written.fills} fills, ${r.written.positions} positions, ${r.written.funding} funding payments, ${r.written.candles} candles, ${r.written.events} events`);
       if (this.abort.signal.aborted) return;
       const compression = await services.retention.compressOldData();
       if (compression.supported) {
@@ -245,12 +261,12 @@ class BotSimRun implements BotSimHandle {
     this.schedulerTimer.unref();
     this.liveBaseline = storedPoints(services);
     simulation.configure(LIVE_SETTINGS);
-    this.summarizer = new RunSummarizer(services);
+    this.summarizer = new RunSummarizer(services, fleet);
     this.live = new LiveLoop(services, simulation, {
       tickMs: options.tickMs,
       onError: (error) => options.print(`[bot-sim] live tick failed: ${(error as Error).message}`),
     }).start();
-    options.print(`[bot-sim] live: ${markets.length} markets, a tick every ${options.tickMs} ms${options.durationSec !== undefined ? `, for ${options.durationSec} s` : '; Ctrl-C stops'}`);
+    options.print(`[bot-sim] live: ${markets.length} markets, ${fleet.strategies.length} strategies in a live and a paper account, a tick every ${options.tickMs} ms${options.durationSec !== undefined ? `, for ${options.durationSec} s` : '; Ctrl-C stops'}`);
     this.summaryTimer = setInterval(() => void this.printSummary('live'), options.summaryEverySec * 1000);
     if (options.durationSec !== undefined) this.durationTimer = setTimeout(() => void this.stop(), options.durationSec * 1000);
   }
@@ -286,7 +302,7 @@ class BotSimRun implements BotSimHandle {
     return {
       backfill: this.backfillReport,
       liveFlushedPoints: liveFlushed,
-      live: this.live ? { ...this.live.written } : { points: 0, orders: 0, fills: 0, positions: 0, candles: 0, events: 0 },
+      live: this.live ? { ...this.live.written } : { points: 0, orders: 0, fills: 0, positions: 0, funding: 0, candles: 0, events: 0 },
       ingest,
       summary,
       cancelledStaleOrders: this.cancelled,

@@ -1,12 +1,12 @@
 // Where the simulated bot picks up from what the database already holds: the
 // newest 1m candle of each market says up to when history exists, its close
-// and the latest position snapshot say where the market and the inventory
-// stood, and the stored hour bar keeps its open/high/low. Working orders a
-// previous run left behind are cancelled (a bot cancels its stale quotes on
-// start).
+// and each trader's latest position snapshot say where the market and the
+// inventories stood, and the stored hour bar keeps its open/high/low.
+// Working orders a previous run of this bot left behind are cancelled (a bot
+// cancels its stale quotes on start).
 
 import type { StorageServices } from '@ag/api';
-import type { MarketStartState, SimulatedMarketSpec } from '@ag/storage-testing/generators';
+import { DEFAULT_TRADER, type MarketStartState, type SimulatedMarketSpec, type SimulatedTrader, type TraderStartState } from '@ag/storage-testing/generators';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -28,6 +28,7 @@ export async function findResumePoint(
   markets: readonly SimulatedMarketSpec[],
   now: number,
   backfillDays: number,
+  traders: readonly SimulatedTrader[] = [DEFAULT_TRADER],
 ): Promise<ResumePoint> {
   const earliest = Math.floor((now - backfillDays * 86_400_000) / MINUTE) * MINUTE;
   const initialState: Record<string, MarketStartState> = {};
@@ -37,13 +38,17 @@ export async function findResumePoint(
     if (!bar) continue;
     const barTime = bar.time.getTime();
     latestStored = latestStored === null ? barTime : Math.min(latestStored, barTime);
-    const position = await services.executions.getLatestPosition(spec.venue, spec.market);
-    initialState[`${spec.venue}/${spec.market}`] = {
-      price: Number(bar.close),
-      inventory: position ? Number(position.size) : 0,
-      avgEntryPrice: position?.avgEntryPrice ? Number(position.avgEntryPrice) : null,
-      realizedPnl: position ? Number(position.realizedPnl) : 0,
-    };
+    const positions: Record<string, TraderStartState> = {};
+    for (const trader of traders) {
+      const account = trader.accountAt(spec.venue);
+      const position = await services.executions.getLatestPosition(spec.venue, spec.market, { account, strategy: trader.strategy });
+      positions[`${account}/${trader.strategy}`] = {
+        inventory: position ? Number(position.size) : 0,
+        avgEntryPrice: position?.avgEntryPrice ? Number(position.avgEntryPrice) : null,
+        realizedPnl: position ? Number(position.realizedPnl) : 0,
+      };
+    }
+    initialState[`${spec.venue}/${spec.market}`] = { price: Number(bar.close), traders: positions };
   }
   const startTime = latestStored === null ? earliest : Math.max(earliest, latestStored + MINUTE);
   for (const spec of markets) {
@@ -75,6 +80,8 @@ export async function cancelStaleOrders(services: StorageServices, markets: read
   await services.executions.storeOrders(
     stale.map((order) => ({
       clientOrderId: order.clientOrderId,
+      account: order.accountId,
+      strategy: order.strategyId,
       time: order.time,
       venue: order.venue,
       market: order.market,

@@ -1,11 +1,22 @@
 // The periodic one-line summary of the main job: ingest rate since the last
-// line, rows per table, database size and the compression achieved, e.g.
-//   [bot-sim] live 0:01:10 | 128 points/s | rows: points 322,688 orders 16,130 ... | storage 61.2 MB | compression 9.1x (89.0% saved)
+// line, rows per table, database size, the compression achieved and the PnL
+// of each strategy in its live and its paper accounts (the newest position
+// snapshots: realized + unrealized, over the strategy's markets), e.g.
+//   [bot-sim] live 0:01:10 | 128 points/s | rows: points 322,688 orders 16,130 ... | storage 61.2 MB | compression 9.1x (89.0% saved) | pnl sim-bot.mm-1 live 12.40 paper 9.87, sim-bot.mm-2 live -3.10 paper 1.25
 
 import type { StorageServices } from '@ag/api';
+import { ExactDecimal, type AccountMode } from '@ag/storage-execution';
+import type { SimFleet } from './sim-fleet.js';
 
-export const SUMMARY_TABLES = ['metric_points', 'orders', 'fills', 'positions', 'candles', 'events'] as const;
+export const SUMMARY_TABLES = ['metric_points', 'orders', 'fills', 'positions', 'funding_payments', 'candles', 'events'] as const;
 export type SummaryTable = (typeof SUMMARY_TABLES)[number];
+
+/** One strategy's PnL in the accounts of one mode, as exact decimal text. */
+export interface StrategyPnl {
+  strategy: string;
+  mode: AccountMode;
+  pnl: string;
+}
 
 export interface RunSummary {
   at: Date;
@@ -15,6 +26,8 @@ export interface RunSummary {
   databaseBytes: number;
   /** Bytes before / after compression of the compressed chunks; null where nothing is compressed. */
   compression: { before: number; after: number } | null;
+  /** Per strategy of the fleet and account mode, in the fleet's order. */
+  pnl: StrategyPnl[];
 }
 
 const ROW_COUNTS = `SELECT ${SUMMARY_TABLES.map((t) => `(SELECT count(*) FROM ${t})::int8 AS ${t}`).join(', ')}`;
@@ -26,6 +39,7 @@ export class RunSummarizer {
 
   constructor(
     private readonly services: StorageServices,
+    private readonly fleet: SimFleet | null,
     private readonly startedAt = Date.now(),
   ) {
     this.lastWritten = this.written();
@@ -51,7 +65,26 @@ export class RunSummarizer {
       rows,
       databaseBytes: Number(size?.bytes ?? 0),
       compression: before > 0 ? { before, after } : null,
+      pnl: await this.strategyPnl(),
     };
+  }
+
+  /** Realized + unrealized PnL of the newest snapshots, per strategy and account mode. */
+  private async strategyPnl(): Promise<StrategyPnl[]> {
+    if (!this.fleet) return [];
+    const out: StrategyPnl[] = [];
+    for (const strategy of this.fleet.strategies) {
+      const positions = await this.services.executions.getLatestPositions({ strategy });
+      for (const mode of ['live', 'paper'] as const) {
+        let pnl = new ExactDecimal(0);
+        for (const p of positions) {
+          if (this.fleet.accounts.get(p.accountId) !== mode) continue;
+          pnl = pnl.plus(p.realizedPnl.toFixed()).plus(p.unrealizedPnl.toFixed());
+        }
+        out.push({ strategy, mode, pnl: pnl.toFixed() });
+      }
+    }
+    return out;
   }
 
   private written(): number {
@@ -69,11 +102,15 @@ export function formatSummary(summary: RunSummary, phase: string): string {
     `positions ${n(summary.rows.positions)}`,
     `candles ${n(summary.rows.candles)}`,
     `events ${n(summary.rows.events)}`,
+    `funding ${n(summary.rows.funding_payments)}`,
   ].join(' ');
   const compression = summary.compression
     ? `compression ${(summary.compression.before / Math.max(1, summary.compression.after)).toFixed(1)}x (${(100 * (1 - summary.compression.after / summary.compression.before)).toFixed(1)}% saved)`
     : 'compression n/a';
-  return `[bot-sim] ${phase} ${formatDuration(summary.uptimeMs)} | ${n(summary.pointsPerSecond)} points/s | rows: ${rows} | storage ${(summary.databaseBytes / 1_048_576).toFixed(1)} MB | ${compression}`;
+  const byStrategy = new Map<string, string[]>();
+  for (const p of summary.pnl) byStrategy.set(p.strategy, [...(byStrategy.get(p.strategy) ?? []), `${p.mode} ${new ExactDecimal(p.pnl).toFixed(2)}`]);
+  const pnl = byStrategy.size ? ` | pnl ${[...byStrategy].map(([strategy, parts]) => `${strategy} ${parts.join(' ')}`).join(', ')}` : '';
+  return `[bot-sim] ${phase} ${formatDuration(summary.uptimeMs)} | ${n(summary.pointsPerSecond)} points/s | rows: ${rows} | storage ${(summary.databaseBytes / 1_048_576).toFixed(1)} MB | ${compression}${pnl}`;
 }
 
 function formatDuration(ms: number): string {

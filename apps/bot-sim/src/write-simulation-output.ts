@@ -12,12 +12,13 @@ export interface WrittenCounts {
   orders: number;
   fills: number;
   positions: number;
+  funding: number;
   candles: number;
   events: number;
 }
 
 export function emptyCounts(): WrittenCounts {
-  return { points: 0, orders: 0, fills: 0, positions: 0, candles: 0, events: 0 };
+  return { points: 0, orders: 0, fills: 0, positions: 0, funding: 0, candles: 0, events: 0 };
 }
 
 export function addCounts(total: WrittenCounts, more: WrittenCounts): WrittenCounts {
@@ -47,6 +48,7 @@ export async function writeSimulationOutput(
     const result = await services.executions.storePositions(out.positions);
     counts.positions = result.inserted;
   }
+  if (out.funding.length) counts.funding = (await services.executions.storeFundingPayments(out.funding)).inserted;
   if (out.candles.length) counts.candles = (await services.marketData.upsertCandles(out.candles)).inserted;
   if (out.events.length) counts.events = (await services.events.logEvents(out.events)).length;
   return counts;

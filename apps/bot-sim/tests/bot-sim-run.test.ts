@@ -1,5 +1,7 @@
 // The main job, bounded: a small backfill and a few seconds of live running
-// on each engine. Data lands in every table, the summary line is printed,
+// on each engine, as a fleet (2 strategies, each in a live and a paper
+// account). Data lands in every table, each strategy keeps its own positions
+// in each account, the summary line (with PnL per strategy) is printed,
 // the API answers while it runs, and shutdown flushes everything (points
 // accepted = points stored = rows). A second start on the same database
 // does not backfill again and cancels the orders the first run left open.
@@ -62,13 +64,38 @@ describeEachEngine('bot-sim bounded run', ({ engine, adminUrl }) => {
     for (const table of TABLES) expect(rows[table], table).toBeGreaterThan(0);
   });
 
+  it('registers its live and paper accounts and its strategies, and keeps one position per strategy, account and market', async () => {
+    const storage = await createStorage({ url, env: {}, config: { logging: { level: 'warn' } } });
+    try {
+      const accounts = await storage.query<{ id: string; mode: string }>(`SELECT id, mode::text FROM accounts WHERE id LIKE 'sim-%' ORDER BY id`);
+      expect(accounts).toEqual([
+        { id: 'sim-live-binance', mode: 'live' },
+        { id: 'sim-paper-binance', mode: 'paper' },
+      ]);
+      const latest = await storage.query<{ account_id: string; strategy_id: string; market: string }>(
+        `SELECT account_id, strategy_id, market FROM latest_positions ORDER BY 1, 2, 3`,
+      );
+      // 2 markets (binance BTC-USDT and ETH-USDT) x 2 strategies x live and paper.
+      const expected = ['sim-live-binance', 'sim-paper-binance'].flatMap((account) =>
+        ['sim-bot.mm-1', 'sim-bot.mm-2'].flatMap((strategy) => ['BTC-USDT', 'ETH-USDT'].map((market) => `${account}|${strategy}|${market}`)),
+      );
+      expect(latest.map((p) => `${p.account_id}|${p.strategy_id}|${p.market}`)).toEqual(expected);
+      const mismatched = await storage.query(`SELECT 1 FROM fills f JOIN orders o ON o.id = f.order_id WHERE (f.account_id, f.strategy_id) <> (o.account_id, o.strategy_id)`);
+      expect(mismatched).toEqual([]);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('serves the API while it runs', () => {
     expect(apiStatus).toBe(200);
     expect(apiRows.metric_points).toBeGreaterThan(0);
   });
 
   it('prints the periodic summary line, with the compression ratio where the engine compresses', async () => {
-    const summary = lines.find((l) => /^\[bot-sim\] live \d+:\d\d:\d\d \| \d[\d,]* points\/s \| rows: points [\d,]+ orders [\d,]+ fills [\d,]+ positions [\d,]+ candles [\d,]+ events [\d,]+ \| storage [\d.]+ MB \| compression /.test(l));
+    const summary = lines.find((l) =>
+      /^\[bot-sim\] live \d+:\d\d:\d\d \| \d[\d,]* points\/s \| rows: points [\d,]+ orders [\d,]+ fills [\d,]+ positions [\d,]+ candles [\d,]+ events [\d,]+ funding [\d,]+ \| storage [\d.]+ MB \| compression .* \| pnl sim-bot\.mm-1 live -?\d+\.\d\d paper -?\d+\.\d\d, sim-bot\.mm-2 live -?\d+\.\d\d paper -?\d+\.\d\d$/.test(l),
+    );
     expect(summary, lines.join('\n')).toBeDefined();
     const storage = await createStorage({ url, env: {}, config: { logging: { level: 'warn' } } });
     const compresses = storage.capabilities.compression;

@@ -28,6 +28,8 @@ interface DashboardState {
   tables?: Record<string, number>;
 }
 
+const strategyOption = 'sim-bot.mm-1';
+
 describe.skipIf(!available)(title, () => {
   let dataDir: string;
   let profileDir: string;
@@ -76,13 +78,30 @@ describe.skipIf(!available)(title, () => {
     expect(state.charts.metrics?.points).toBeGreaterThan(0);
     expect(state.charts.candles?.points).toBeGreaterThan(0);
     expect(state.charts.pnl?.points).toBeGreaterThan(0);
-    expect(state.tables?.positions).toBe(4);
+    // 4 markets (binance x 2, coinbase, kraken) x 2 strategies x a live and a paper account.
+    expect(state.tables?.positions).toBe(16);
+    // 2 strategies x (live and paper at 3 venues).
+    expect(state.tables?.strategyPnl).toBe(12);
     expect(state.errors).toEqual([]);
     for (const id of ['metric-chart', 'candle-chart', 'pnl-chart']) {
       expect(await page.locator(`#${id} canvas`).count(), id).toBeGreaterThan(0);
       expect(Number(await page.locator(`#${id}`).getAttribute('data-points')), id).toBeGreaterThan(0);
     }
     expect(await page.locator('#cards .card').count()).toBeGreaterThan(4);
+    // The strategy picker narrows every execution table to that strategy.
+    const before = state.refreshes;
+    await page.selectOption('#strategy', strategyOption);
+    await page.waitForFunction(
+      (n) => ((globalThis as unknown as { agDashboard: DashboardState }).agDashboard.refreshes ?? 0) > n,
+      before,
+      { timeout: 30_000, polling: 200 },
+    );
+    await page.waitForFunction(() => (globalThis as unknown as { agDashboard: DashboardState }).agDashboard.tables?.positions === 8, undefined, { timeout: 30_000, polling: 200 });
+    const narrowed = await page.evaluate(() => (globalThis as unknown as { agDashboard: DashboardState }).agDashboard);
+    expect(narrowed.tables?.strategyPnl).toBe(6);
+    const strategies = await page.locator('#orders tbody tr td:nth-child(2)').allTextContents();
+    expect(new Set(strategies)).toEqual(new Set([strategyOption]));
+    await page.selectOption('#strategy', '');
     expect(consoleErrors).toEqual([]);
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

@@ -1,8 +1,12 @@
 // How commands print rows: an aligned text table (default), JSON or CSV.
 // Values are flattened for tables and CSV: dates as ISO 8601, exact decimals
-// as their text, objects (labels, payloads) as JSON.
+// as plain decimal text (never exponent notation: Prisma.Decimal's own text
+// writes 0.0000001 as "1e-7"), objects (labels, payloads, fees per currency)
+// as JSON with the same money rule.
 
 import { stringify } from 'csv-stringify/sync';
+import { toJson } from '@ag/api';
+import { Prisma } from '@ag/storage-core';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
 
@@ -20,9 +24,8 @@ export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object') {
-    // Prisma.Decimal (and anything else with its own text form) prints as that text.
-    if (typeof (value as { toFixed?: unknown }).toFixed === 'function') return String(value);
-    return JSON.stringify(value);
+    if (Prisma.Decimal.isDecimal(value)) return (value as Prisma.Decimal).toFixed();
+    return toJson(value);
   }
   return String(value);
 }
@@ -50,7 +53,7 @@ export function formatCsv(rows: ReadonlyArray<Record<string, unknown>>, columns 
 
 /** Prints rows in the chosen format; `answer` is what --json prints (rows and paging facts). */
 export function printRows(format: OutputFormat, rows: ReadonlyArray<Record<string, unknown>>, answer: unknown = rows, columns?: string[]): void {
-  if (format === 'json') console.log(JSON.stringify(answer, null, 2));
+  if (format === 'json') console.log(toJson(answer, 2));
   else if (format === 'csv') process.stdout.write(formatCsv(rows, columns));
   else console.log(formatTable(rows, columns));
 }

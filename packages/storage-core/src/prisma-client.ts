@@ -7,7 +7,7 @@ import { PrismaClient } from './generated/prisma/client.js';
 
 export { Prisma, PrismaClient } from './generated/prisma/client.js';
 export type * from './generated/prisma/models.js';
-export { EventSeverity, OrderSide, OrderStatus, OrderType, TimeInForce } from './generated/prisma/enums.js';
+export { AccountMode, EventSeverity, OrderSide, OrderStatus, OrderType, TimeInForce } from './generated/prisma/enums.js';
 
 export function createPrismaClient(engine: Engine): PrismaClient {
   return new PrismaClient({ adapter: engine.createPrismaAdapter() });

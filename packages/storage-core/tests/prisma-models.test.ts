@@ -42,7 +42,7 @@ describeEachEngine('prisma models', ({ engine, adminUrl }) => {
         clientOrderId: 'model-1', timeInForce: 'post_only',
       },
     });
-    const storedOrder = await storage.prisma.order.findUniqueOrThrow({ where: { clientOrderId: 'model-1' } });
+    const storedOrder = await storage.prisma.order.findUniqueOrThrow({ where: { clientOrderId_accountId: { clientOrderId: 'model-1', accountId: 'default' } } });
     expect(storedOrder.price?.toFixed()).toBe('0.300000000000000001');
     expect(storedOrder.size.toFixed()).toBe('12345678901234567890.123456789012345678');
     expect(storedOrder.filledSize.toFixed()).toBe('0');

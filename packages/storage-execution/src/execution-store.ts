@@ -1,40 +1,63 @@
-// ExecutionStore: the audit trail of real money. Orders (upserted by client
-// order id along the order lifecycle), fills (idempotent on the venue's fill
-// id, moving their order's filled size and status in the same transaction),
-// position snapshots, and what is read back from them: paginated order
-// history, fills of an order, positions, daily statistics, trade statistics
-// and reconciliation. Every input is validated before anything is written;
-// money is exact decimal end to end (Prisma.Decimal out).
+// ExecutionStore: the audit trail of real money, for a fleet of bots. Orders
+// (upserted by account and client order id along the order lifecycle), fills
+// (stored once per venue fill id and account for all time, moving their
+// order's filled size and status in the same transaction), position
+// snapshots and funding payments, each in an account and a strategy that
+// must be registered; and what is read back from them: paginated order and
+// fill history, positions, daily statistics, trade statistics and
+// reconciliation, every read filtered by account and strategy. Every input is
+// validated before anything is written; money is exact decimal end to end
+// (Prisma.Decimal out, written as plain decimal text).
 
 import { ValidationError, type Storage } from '@ag/storage-core';
 import {
   activeOrdersQuerySchema,
   dailyStatsQuerySchema,
-  marketKeySchema,
+  fillQuerySchema,
+  fundingQuerySchema,
+  latestPositionsQuerySchema,
   orderLookupSchema,
   orderQuerySchema,
+  positionKeySchema,
   positionQuerySchema,
   reconcileQuerySchema,
   tradeStatisticsQuerySchema,
 } from './execution-query-schemas.js';
+import type { AccountInput } from './fleet/account-input.js';
+import { FleetRegistry, type RegisterOutcome } from './fleet/fleet-registry.js';
+import type { Account, Strategy } from './fleet/fleet-rows.js';
+import type { StrategyInput } from './fleet/strategy-input.js';
 import { fillInputSchema, type FillInput } from './fills/fill-input.js';
-import { fillFromRow, type Fill, type FillRow } from './fills/fill-row.js';
+import type { Fill } from './fills/fill-row.js';
+import { readFillPage, readFillsOfOrder } from './fills/read-fills.js';
 import { writeFills, type FillWriteOutcome } from './fills/write-fills.js';
-import { decodeOrderCursor, encodeOrderCursor } from './orders/order-cursor.js';
+import { fundingPaymentInputSchema, type FundingPaymentInput } from './funding/funding-input.js';
+import type { FundingPayment } from './funding/funding-row.js';
+import { readFundingPayments } from './funding/read-funding-payments.js';
+import { writeFundingPayments, type FundingWriteOutcome } from './funding/write-funding-payments.js';
 import { orderInputSchema, type OrderInput } from './orders/order-input.js';
-import { orderFromRow, type Order, type OrderRow } from './orders/order-row.js';
+import type { Order } from './orders/order-row.js';
 import type { OrderWriteOutcome } from './orders/order-update.js';
+import { readActiveOrders, readOrder, readOrderPage } from './orders/read-orders.js';
 import { writeOrders } from './orders/write-orders.js';
 import { positionInputSchema, type PositionInput } from './positions/position-input.js';
-import { positionFromRow, type Position, type PositionRow } from './positions/position-row.js';
+import type { Position } from './positions/position-row.js';
+import { readLatestPosition, readLatestPositions, readPositions } from './positions/read-positions.js';
 import { reconcilePositions, type PositionDrift } from './positions/reconcile-positions.js';
 import { writePositions, type WritePositionsResult } from './positions/write-positions.js';
 import { readFillDailyStats, readOrderDailyStats, type FillDailyStats, type OrderDailyStats } from './stats/daily-stats.js';
 import { computeTradeStatistics, listRoundTrips, type RoundTrip, type TradeStatisticsReport } from './stats/trade-statistics.js';
-import { TIME_MICROS_SQL, timestampFromMicros } from './time-keyset.js';
 import { DEFAULT_WRITE_RETRY, transactionWithRetry, withWriteRetry, type WriteRetryPolicy } from './transaction-with-retry.js';
 import { uuidField } from './validation/field-schemas.js';
 import { parseBatch, parseInput } from './validation/parse-input.js';
+
+type TimeInput = Date | string | number;
+
+/** Filters every read takes: an account and a strategy (each optional: all of them). */
+export interface FleetFilter {
+  account?: string;
+  strategy?: string;
+}
 
 export interface StoreOrderResult {
   outcome: OrderWriteOutcome;
@@ -53,9 +76,9 @@ export interface StoreOrdersResult {
 
 export interface StoreFillResult {
   outcome: FillWriteOutcome;
-  /** The stored fill (the one already stored, for a duplicate). */
-  fill: Fill;
-  /** Its order after the call. */
+  /** The stored fill (for a duplicate, the one stored before; null when retention has removed it since). */
+  fill: Fill | null;
+  /** The fill's order (the one the input named) after the call: always there. */
   order: Order;
 }
 
@@ -65,10 +88,16 @@ export interface StoreFillsResult {
   duplicates: number;
 }
 
-export interface OrderQuery {
+export interface StoreFundingPaymentsResult {
+  outcomes: FundingWriteOutcome[];
+  inserted: number;
+  duplicates: number;
+}
+
+export interface OrderQuery extends FleetFilter {
   /** Orders created in [start, end). */
-  start: Date | string | number;
-  end: Date | string | number;
+  start: TimeInput;
+  end: TimeInput;
   venue?: string;
   market?: string;
   side?: 'buy' | 'sell';
@@ -88,65 +117,85 @@ export interface OrderPage {
   nextCursor: string | null;
 }
 
-export interface PositionQuery {
+export interface FillQuery extends FleetFilter {
+  /** Fills executed in [start, end). */
+  start: TimeInput;
+  end: TimeInput;
+  venue?: string;
+  market?: string;
+  side?: 'buy' | 'sell';
+  /** Page size; default and maximum: config query.max_results. */
+  limit?: number;
+  cursor?: string;
+  /** By time (then id); default 'asc'. */
+  order?: 'asc' | 'desc';
+}
+
+export interface FillPage {
+  fills: Fill[];
+  nextCursor: string | null;
+}
+
+export interface PositionQuery extends FleetFilter {
   market: string;
   venue?: string;
   /** Snapshots in [start, end), oldest first. */
-  start: Date | string | number;
-  end: Date | string | number;
+  start: TimeInput;
+  end: TimeInput;
   limit?: number;
 }
 
-export interface DailyStatsRequest {
-  start: Date | string | number;
-  end: Date | string | number;
+export interface LatestPositionsFilter extends FleetFilter {
+  venue?: string;
+  market?: string;
+}
+
+export interface FundingPaymentQuery extends FleetFilter {
+  /** Payments in [start, end), oldest first. */
+  start: TimeInput;
+  end: TimeInput;
+  venue?: string;
+  market?: string;
+  limit?: number;
+}
+
+export interface DailyStatsRequest extends FleetFilter {
+  start: TimeInput;
+  end: TimeInput;
   venue?: string;
   market?: string;
   refresh?: boolean;
 }
 
-export interface TradeStatisticsRequest {
-  start: Date | string | number;
-  end: Date | string | number;
+export interface TradeStatisticsRequest extends FleetFilter {
+  start: TimeInput;
+  end: TimeInput;
   venue?: string;
   market?: string;
   includeFees?: boolean;
 }
 
-export interface ReconcileRequest {
+export interface ReconcileRequest extends FleetFilter {
   venue?: string;
   market?: string;
-  at?: Date | string | number;
+  at?: TimeInput;
   includeFees?: boolean;
   sizeTolerance?: string | number;
   priceTolerance?: string | number;
 }
-
-const SELECT_ORDER_BY_ID = `SELECT * FROM orders WHERE id = $1`;
-const SELECT_ORDER_BY_CLIENT_ID = `SELECT * FROM orders WHERE client_order_id = $1`;
-const SELECT_FILLS_OF_ORDER = `SELECT * FROM fills WHERE order_id = $1 ORDER BY time, id`;
-const SELECT_ACTIVE_ORDERS = `
-SELECT * FROM active_orders
- WHERE ($1::text IS NULL OR venue = $1) AND ($2::text IS NULL OR market = $2)
- ORDER BY time, id`;
-const SELECT_POSITIONS = `
-SELECT * FROM positions
- WHERE market = $1 AND time >= $2 AND time < $3 AND ($4::text IS NULL OR venue = $4)
- ORDER BY time, venue
- LIMIT $5`;
-const SELECT_LATEST_POSITION = `
-SELECT * FROM positions
- WHERE venue = $1 AND market = $2
- ORDER BY time DESC
- LIMIT 1`;
 
 export interface ExecutionStoreOptions {
   /** How writes that lost their connection are retried (see the README's Concurrency and faults section). */
   retry?: Partial<WriteRetryPolicy>;
 }
 
+/** A key another writer may claim concurrently: its violation is retried (the retry sees a duplicate). */
+const FILL_KEY = ['fill_keys_pkey'];
+const FUNDING_KEY = ['funding_payment_keys_pkey'];
+
 export class ExecutionStore {
   private readonly retry: WriteRetryPolicy;
+  private readonly fleet: FleetRegistry;
 
   constructor(
     private readonly storage: Storage,
@@ -156,24 +205,48 @@ export class ExecutionStore {
     if (!Number.isInteger(this.retry.connectionAttempts) || this.retry.connectionAttempts < 1) {
       throw new ValidationError('options.retry.connectionAttempts', this.retry.connectionAttempts, 'must be an integer >= 1');
     }
+    this.fleet = new FleetRegistry(storage, this.retry);
   }
 
-  /** Upserts one order by client order id (see the README for the rules). */
+  // ------------------------------------------------------------------ fleet
+
+  /** Registers a venue account (live, paper or backtest) that orders, fills, positions and funding may name. */
+  registerAccount(account: AccountInput): Promise<{ outcome: RegisterOutcome; account: Account }> {
+    return this.fleet.registerAccount(account);
+  }
+
+  /** Registers a strategy, or updates its name, version and parameters. */
+  registerStrategy(strategy: StrategyInput): Promise<{ outcome: RegisterOutcome; strategy: Strategy }> {
+    return this.fleet.registerStrategy(strategy);
+  }
+
+  /** Every registered account ('default' included), by id. */
+  listAccounts(): Promise<Account[]> {
+    return this.fleet.listAccounts();
+  }
+
+  /** Every registered strategy ('default' included), by id. */
+  listStrategies(): Promise<Strategy[]> {
+    return this.fleet.listStrategies();
+  }
+
+  // ----------------------------------------------------------------- writes
+
+  /** Upserts one order by account and client order id (see the README for the rules). */
   async storeOrder(order: OrderInput): Promise<StoreOrderResult> {
     const parsed = parseInput(orderInputSchema, order, 'order');
-    const result = await transactionWithRetry(this.storage, (tx) => writeOrders(tx, [parsed], { fieldOf: () => 'order', returnRows: true }), this.retry);
+    const result = await transactionWithRetry(this.storage, (tx) => writeOrders(tx, this.fleet, [parsed], { fieldOf: () => 'order', returnRows: true }), this.retry);
     const outcome = result.outcomes[0] as OrderWriteOutcome;
-    const stored = result.orders.get(parsed.clientOrderId) as Order;
     if (outcome !== 'inserted' && outcome !== 'updated') {
-      this.storage.logger.debug({ clientOrderId: parsed.clientOrderId, outcome }, 'order update not applied');
+      this.storage.logger.debug({ clientOrderId: parsed.clientOrderId, account: parsed.account, outcome }, 'order update not applied');
     }
-    return { outcome, order: stored };
+    return { outcome, order: result.orders[0] as Order };
   }
 
   /** Upserts a batch of orders in one transaction: all of it, or nothing when any order is invalid. */
   async storeOrders(orders: readonly OrderInput[]): Promise<StoreOrdersResult> {
     const parsed = parseBatch(orderInputSchema, orders, 'orders');
-    const { outcomes } = await transactionWithRetry(this.storage, (tx) => writeOrders(tx, parsed, { fieldOf: (i) => `orders[${i}]`, returnRows: false }), this.retry);
+    const { outcomes } = await transactionWithRetry(this.storage, (tx) => writeOrders(tx, this.fleet, parsed, { fieldOf: (i) => `orders[${i}]`, returnRows: false }), this.retry);
     const count = (outcome: OrderWriteOutcome) => outcomes.filter((o) => o === outcome).length;
     return { outcomes, inserted: count('inserted'), updated: count('updated'), stale: count('stale'), unchanged: count('unchanged') };
   }
@@ -181,22 +254,22 @@ export class ExecutionStore {
   /** Stores one fill once, and moves its order's filled size and status in the same transaction. */
   async storeFill(fill: FillInput): Promise<StoreFillResult> {
     const parsed = parseInput(fillInputSchema, fill, 'fill');
-    const result = await transactionWithRetry(this.storage, (tx) => writeFills(tx, [parsed], { fieldOf: () => 'fill', returnRows: true }), this.retry);
-    const stored = result.fills[0] as Fill;
-    return { outcome: result.outcomes[0] as FillWriteOutcome, fill: stored, order: result.orders.get(stored.orderId) as Order };
+    const result = await transactionWithRetry(this.storage, (tx) => writeFills(tx, [parsed], { fieldOf: () => 'fill', returnRows: true }), this.retry, FILL_KEY);
+    return { outcome: result.outcomes[0] as FillWriteOutcome, fill: result.fills[0] ?? null, order: result.orders[0] as Order };
   }
 
   /** Stores a batch of fills in one transaction: all of it, or nothing when any fill is invalid. */
   async storeFills(fills: readonly FillInput[]): Promise<StoreFillsResult> {
     const parsed = parseBatch(fillInputSchema, fills, 'fills');
-    const { outcomes } = await transactionWithRetry(this.storage, (tx) => writeFills(tx, parsed, { fieldOf: (i) => `fills[${i}]`, returnRows: false }), this.retry);
+    const { outcomes } = await transactionWithRetry(this.storage, (tx) => writeFills(tx, parsed, { fieldOf: (i) => `fills[${i}]`, returnRows: false }), this.retry, FILL_KEY);
     const inserted = outcomes.filter((o) => o === 'inserted').length;
     return { outcomes, inserted, duplicates: outcomes.length - inserted };
   }
 
-  /** Stores one position snapshot (upsert on venue, market, time). */
+  /** Stores one position snapshot (upsert on account, strategy, venue, market, time). */
   async storePosition(position: PositionInput): Promise<{ outcome: 'inserted' | 'updated' | 'unchanged' }> {
     const parsed = parseInput(positionInputSchema, position, 'position');
+    await this.fleet.check(this.storage.engine, [parsed], () => 'position');
     const result = await withWriteRetry(this.retry, () => writePositions(this.storage.engine, [parsed]));
     return { outcome: result.inserted ? 'inserted' : result.updated ? 'updated' : 'unchanged' };
   }
@@ -204,105 +277,87 @@ export class ExecutionStore {
   /** Stores a batch of position snapshots in one statement. */
   async storePositions(positions: readonly PositionInput[]): Promise<WritePositionsResult> {
     const parsed = parseBatch(positionInputSchema, positions, 'positions');
+    await this.fleet.check(this.storage.engine, parsed, (i) => `positions[${i}]`);
     return withWriteRetry(this.retry, () => writePositions(this.storage.engine, parsed));
   }
 
-  /** One order by id or by client order id; null when there is none. */
-  async getOrder(lookup: { id: string } | { clientOrderId: string }): Promise<Order | null> {
-    const parsed = parseInput(orderLookupSchema, lookup, 'lookup');
-    const rows =
-      'id' in parsed
-        ? await this.storage.query<OrderRow>(SELECT_ORDER_BY_ID, [parsed.id])
-        : await this.storage.query<OrderRow>(SELECT_ORDER_BY_CLIENT_ID, [parsed.clientOrderId]);
-    return rows[0] ? orderFromRow(rows[0]) : null;
+  /** Stores one funding payment once (per account, venue and venue payment id, for all time). */
+  async storeFundingPayment(payment: FundingPaymentInput): Promise<{ outcome: FundingWriteOutcome }> {
+    const parsed = parseInput(fundingPaymentInputSchema, payment, 'payment');
+    const [outcome] = await transactionWithRetry(this.storage, (tx) => writeFundingPayments(tx, this.fleet, [parsed], () => 'payment'), this.retry, FUNDING_KEY);
+    return { outcome: outcome as FundingWriteOutcome };
+  }
+
+  /** Stores a batch of funding payments in one transaction: all of it, or nothing when any is invalid. */
+  async storeFundingPayments(payments: readonly FundingPaymentInput[]): Promise<StoreFundingPaymentsResult> {
+    const parsed = parseBatch(fundingPaymentInputSchema, payments, 'payments');
+    const outcomes = await transactionWithRetry(this.storage, (tx) => writeFundingPayments(tx, this.fleet, parsed, (i) => `payments[${i}]`), this.retry, FUNDING_KEY);
+    const inserted = outcomes.filter((o) => o === 'inserted').length;
+    return { outcomes, inserted, duplicates: outcomes.length - inserted };
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /** One order by id, or by client order id in an account (default 'default'); null when there is none. */
+  async getOrder(lookup: { id: string } | { clientOrderId: string; account?: string }): Promise<Order | null> {
+    return readOrder(this.storage.engine, parseInput(orderLookupSchema, lookup, 'lookup'));
   }
 
   /** Orders created in [start, end) matching the filters, a page at a time (keyset on time, id). */
   async queryOrders(query: OrderQuery): Promise<OrderPage> {
     const q = parseInput(orderQuerySchema, query, 'query');
-    const maxResults = this.storage.config.query.max_results;
-    if (q.limit !== undefined && q.limit > maxResults) {
-      throw new ValidationError('query.limit', q.limit, `at most query.max_results (${maxResults})`);
-    }
-    const limit = q.limit ?? maxResults;
-    const direction = q.order ?? 'asc';
-    const params: unknown[] = [q.start, q.end];
-    const conditions = ['time >= $1', 'time < $2'];
-    const add = (sql: (p: string) => string, value: unknown) => {
-      params.push(value);
-      conditions.push(sql(`$${params.length}`));
-    };
-    if (q.venue !== undefined) add((p) => `venue = ${p}`, q.venue);
-    if (q.market !== undefined) add((p) => `market = ${p}`, q.market);
-    if (q.side !== undefined) add((p) => `side = ${p}::order_side`, q.side);
-    if (q.status !== undefined) add((p) => `status = ANY(${p}::text[]::order_status[])`, Array.isArray(q.status) ? q.status : [q.status]);
-    if (q.cursor !== undefined) {
-      const cursor = decodeOrderCursor(q.cursor, 'query.cursor');
-      if (cursor.order !== direction) throw new ValidationError('query.cursor', q.cursor, `made for order "${cursor.order}", not "${direction}"`);
-      params.push(cursor.micros, cursor.id);
-      const comparison = direction === 'asc' ? '>' : '<';
-      conditions.push(`(time, id) ${comparison} (${timestampFromMicros(`$${params.length - 1}`)}, $${params.length}::uuid)`);
-    }
-    params.push(limit + 1);
-    const sortDirection = direction === 'asc' ? 'ASC' : 'DESC';
-    const rows = await this.storage.query<OrderRow & { cursor_micros: string }>(
-      `SELECT *, ${TIME_MICROS_SQL} AS cursor_micros FROM orders
-        WHERE ${conditions.join(' AND ')}
-        ORDER BY time ${sortDirection}, id ${sortDirection}
-        LIMIT $${params.length}`,
-      params,
-    );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      orders: page.map(orderFromRow),
-      nextCursor: rows.length > limit && last ? encodeOrderCursor({ micros: last.cursor_micros, id: last.id, order: direction }) : null,
-    };
+    return readOrderPage(this.storage.engine, { ...q, limit: this.pageSize(q.limit), order: q.order ?? 'asc' });
   }
 
   /** Orders still working (new, open, partially_filled), oldest first. */
-  async getActiveOrders(filter: { venue?: string; market?: string } = {}): Promise<Order[]> {
-    const q = parseInput(activeOrdersQuerySchema, filter, 'filter');
-    const rows = await this.storage.query<OrderRow>(SELECT_ACTIVE_ORDERS, [q.venue ?? null, q.market ?? null]);
-    return rows.map(orderFromRow);
+  async getActiveOrders(filter: LatestPositionsFilter = {}): Promise<Order[]> {
+    return readActiveOrders(this.storage.engine, parseInput(activeOrdersQuerySchema, filter, 'filter'));
   }
 
   /** The fills of one order, oldest first. */
   async queryFillsByOrder(orderId: string): Promise<Fill[]> {
-    const id = parseInput(uuidField, orderId, 'orderId');
-    const rows = await this.storage.query<FillRow>(SELECT_FILLS_OF_ORDER, [id]);
-    return rows.map(fillFromRow);
+    return readFillsOfOrder(this.storage.engine, parseInput(uuidField, orderId, 'orderId'));
+  }
+
+  /** Fills executed in [start, end) matching the filters, a page at a time (keyset on time, id). */
+  async queryFills(query: FillQuery): Promise<FillPage> {
+    const q = parseInput(fillQuerySchema, query, 'query');
+    return readFillPage(this.storage.engine, { ...q, limit: this.pageSize(q.limit), order: q.order ?? 'asc' });
   }
 
   /** Position snapshots of a market in [start, end), oldest first. */
   async queryPositions(query: PositionQuery): Promise<Position[]> {
     const q = parseInput(positionQuerySchema, query, 'query');
-    const maxResults = this.storage.config.query.max_results;
-    if (q.limit !== undefined && q.limit > maxResults) {
-      throw new ValidationError('query.limit', q.limit, `at most query.max_results (${maxResults})`);
-    }
-    const rows = await this.storage.query<PositionRow>(SELECT_POSITIONS, [q.market, q.start, q.end, q.venue ?? null, q.limit ?? maxResults]);
-    return rows.map(positionFromRow);
+    return readPositions(this.storage.engine, { ...q, limit: this.pageSize(q.limit) });
   }
 
-  /** The newest snapshot of one position, or null. */
-  async getLatestPosition(venue: string, market: string): Promise<Position | null> {
-    const key = parseInput(marketKeySchema, { venue, market }, 'position');
-    const rows = await this.storage.query<PositionRow>(SELECT_LATEST_POSITION, [key.venue, key.market]);
-    return rows[0] ? positionFromRow(rows[0]) : null;
+  /** The newest snapshot of one position (of an account and strategy, default 'default' each), or null. */
+  async getLatestPosition(venue: string, market: string, fleet: FleetFilter = {}): Promise<Position | null> {
+    return readLatestPosition(this.storage.engine, parseInput(positionKeySchema, { venue, market, ...fleet }, 'position'));
   }
 
-  /** Fill count, volume, notional, fees, VWAP and buy/sell volume per venue, market and UTC day. */
+  /** The newest snapshot of every position matching the filters (latest_positions). */
+  async getLatestPositions(filter: LatestPositionsFilter = {}): Promise<Position[]> {
+    return readLatestPositions(this.storage.engine, parseInput(latestPositionsQuerySchema, filter, 'filter'));
+  }
+
+  /** Funding payments in [start, end) matching the filters, oldest first. */
+  async queryFundingPayments(query: FundingPaymentQuery): Promise<FundingPayment[]> {
+    const q = parseInput(fundingQuerySchema, query, 'query');
+    return readFundingPayments(this.storage.engine, { ...q, limit: this.pageSize(q.limit) });
+  }
+
+  /** Fill count, volume, notional, fees per currency, VWAP and buy/sell volume per account, strategy, venue, market and UTC day. */
   async getFillDailyStats(query: DailyStatsRequest): Promise<FillDailyStats[]> {
     return readFillDailyStats(this.storage.engine, parseInput(dailyStatsQuerySchema, query, 'query'));
   }
 
-  /** Order counts per final status, submitted and filled size, notional per venue, market and UTC day. */
+  /** Order counts per final status, submitted and filled size, notional per account, strategy, venue, market and UTC day. */
   async getOrderDailyStats(query: DailyStatsRequest): Promise<OrderDailyStats[]> {
     return readOrderDailyStats(this.storage.engine, parseInput(dailyStatsQuerySchema, query, 'query'));
   }
 
-  /** Realized PnL, win rate, average win/loss, profit factor and max drawdown of the round trips closed in [start, end). */
+  /** Realized PnL, funding, win rate, average win/loss, profit factor and max drawdown of the round trips closed in [start, end). */
   async getTradeStatistics(query: TradeStatisticsRequest): Promise<TradeStatisticsReport> {
     return computeTradeStatistics(this.storage.engine, parseInput(tradeStatisticsQuerySchema, query, 'query'));
   }
@@ -315,5 +370,14 @@ export class ExecutionStore {
   /** Positions rebuilt from fills (average cost) against the latest stored snapshots. */
   async reconcilePositions(query: ReconcileRequest = {}): Promise<PositionDrift[]> {
     return reconcilePositions(this.storage.engine, parseInput(reconcileQuerySchema, query, 'query'));
+  }
+
+  /** A page size: the one asked for, at most config query.max_results (the default). */
+  private pageSize(limit: number | undefined): number {
+    const maxResults = this.storage.config.query.max_results;
+    if (limit !== undefined && limit > maxResults) {
+      throw new ValidationError('query.limit', limit, `at most query.max_results (${maxResults})`);
+    }
+    return limit ?? maxResults;
   }
 }

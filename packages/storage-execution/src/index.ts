@@ -1,5 +1,6 @@
-// @ag/storage-execution: orders, fills and positions (ExecutionStore), candles
-// (MarketDataStore), daily and trade statistics, reconciliation, CSV.
+// @ag/storage-execution: accounts and strategies, orders, fills, positions and
+// funding payments (ExecutionStore), candles (MarketDataStore), daily and
+// trade statistics, reconciliation, CSV.
 
 export {
   ExecutionStore,
@@ -8,15 +9,30 @@ export {
   type StoreOrdersResult,
   type StoreFillResult,
   type StoreFillsResult,
+  type StoreFundingPaymentsResult,
+  type FleetFilter,
   type OrderQuery,
   type OrderPage,
+  type FillQuery,
+  type FillPage,
   type PositionQuery,
+  type LatestPositionsFilter,
+  type FundingPaymentQuery,
   type DailyStatsRequest,
   type TradeStatisticsRequest,
   type ReconcileRequest,
 } from './execution-store.js';
 export { MarketDataStore, type CandleSeries, type CandleRangeQuery, type CandleGap, type AggregatedCandle, type FillCandle } from './market-data/market-data-store.js';
 export { DEFAULT_WRITE_RETRY, type WriteRetryPolicy } from './transaction-with-retry.js';
+export type { AccountInput } from './fleet/account-input.js';
+export { ACCOUNT_MODES, type AccountMode } from './fleet/account-input.js';
+export type { StrategyInput } from './fleet/strategy-input.js';
+export type { Account, Strategy } from './fleet/fleet-rows.js';
+export type { RegisterOutcome } from './fleet/fleet-registry.js';
+export { DEFAULT_ACCOUNT, DEFAULT_STRATEGY } from './fleet/fleet-ids.js';
+export type { FundingPaymentInput } from './funding/funding-input.js';
+export type { FundingPayment } from './funding/funding-row.js';
+export type { FundingWriteOutcome } from './funding/write-funding-payments.js';
 export type { OrderInput } from './orders/order-input.js';
 export type { FillInput } from './fills/fill-input.js';
 export type { PositionInput } from './positions/position-input.js';
@@ -32,8 +48,11 @@ export type { UpsertCandlesResult } from './market-data/write-candles.js';
 export type { CsvImportDefaults, CsvImportResult } from './market-data/candles-csv.js';
 export { CANDLE_CSV_COLUMNS } from './market-data/candles-csv.js';
 export type { FillDailyStats, OrderDailyStats } from './stats/daily-stats.js';
-export type { TradeStatistics, TradeStatisticsReport, RoundTrip } from './stats/trade-statistics.js';
+export type { TradeStatistics, TradeStatisticsReport, RoundTrip, StrategyKey } from './stats/trade-statistics.js';
+export type { CurrencyAmount } from './stats/fee-totals.js';
+export { quoteCurrencyOf } from './stats/quote-currency.js';
 export type { PositionDrift, PositionFigures } from './positions/reconcile-positions.js';
+export type { PositionKey } from './positions/read-fills-for-replay.js';
 export {
   ORDER_STATUSES,
   ORDER_SIDES,
@@ -46,6 +65,6 @@ export {
   type OrderStatusName,
 } from './orders/order-lifecycle.js';
 export { TIMEFRAMES, BAR_ORIGIN, isAlignedBarTime, timeframeMillis, type Timeframe } from './market-data/timeframes.js';
-export { parseDecimal, ExactDecimal, NUMERIC_INTEGER_DIGITS, NUMERIC_SCALE, type DecimalInput } from './decimal/exact-decimal.js';
+export { parseDecimal, plainDecimalText, ExactDecimal, NUMERIC_INTEGER_DIGITS, NUMERIC_SCALE, type DecimalInput } from './decimal/exact-decimal.js';
 export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_NAME_LENGTH } from './validation/field-schemas.js';
 export { MAX_BATCH_SIZE } from './validation/parse-input.js';

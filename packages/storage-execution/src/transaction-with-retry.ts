@@ -5,8 +5,11 @@
 // transaction whose commit outcome is unknown (the connection was lost during
 // COMMIT) may be sent again: had it committed, the retry finds the rows and
 // reports them 'unchanged' / 'duplicate' instead of 'inserted'.
-//   - SERIALIZATION (deadlock 40P01, serialization failure 40001): a few
-//     quick attempts, since the competing transaction is already done;
+//   - SERIALIZATION (deadlock 40P01, serialization failure 40001), and a
+//     unique violation of a key another writer claimed concurrently (a
+//     venue fill id sent for two orders at once: the retry then sees the
+//     duplicate): a few quick attempts, since the competing transaction is
+//     already done;
 //   - CONNECTION (refused, reset, terminated, server restarting or in
 //     recovery): exponential backoff with jitter, long enough to ride through
 //     a restart or a failover (about 6 s with the defaults), then the
@@ -15,7 +18,7 @@
 // statement that was too slow would multiply the wait the timeout bounds).
 // The embedded engine never needs it (one in-process connection).
 
-import { StorageError, type Queryable, type Storage } from '@ag/storage-core';
+import { ConstraintError, StorageError, type Queryable, type Storage } from '@ag/storage-core';
 
 export interface WriteRetryPolicy {
   /** Attempts in all for a write that lost its connection (1 = no retry). Default 8. */
@@ -29,8 +32,12 @@ export const DEFAULT_WRITE_RETRY: WriteRetryPolicy = { connectionAttempts: 8, in
 
 const SERIALIZATION_ATTEMPTS = 4;
 
-/** Runs `write` until it succeeds, fails for good, or runs out of attempts (see above). */
-export async function withWriteRetry<T>(policy: WriteRetryPolicy, write: () => Promise<T>): Promise<T> {
+/**
+ * Runs `write` until it succeeds, fails for good, or runs out of attempts (see
+ * above). `claimedKeys`: constraints whose violation means a concurrent
+ * writer claimed the same key first.
+ */
+export async function withWriteRetry<T>(policy: WriteRetryPolicy, write: () => Promise<T>, claimedKeys: readonly string[] = []): Promise<T> {
   let connectionFailures = 0;
   let serializationFailures = 0;
   for (;;) {
@@ -38,7 +45,8 @@ export async function withWriteRetry<T>(policy: WriteRetryPolicy, write: () => P
       return await write();
     } catch (error) {
       const code = error instanceof StorageError ? error.code : undefined;
-      if (code === 'SERIALIZATION' && (serializationFailures += 1) < SERIALIZATION_ATTEMPTS) {
+      const raced = error instanceof ConstraintError && error.constraint !== undefined && claimedKeys.includes(error.constraint);
+      if ((code === 'SERIALIZATION' || raced) && (serializationFailures += 1) < SERIALIZATION_ATTEMPTS) {
         await sleep(5 * 2 ** serializationFailures * Math.random());
         continue;
       }
@@ -54,8 +62,13 @@ export async function withWriteRetry<T>(policy: WriteRetryPolicy, write: () => P
   }
 }
 
-export function transactionWithRetry<T>(storage: Storage, fn: (tx: Queryable) => Promise<T>, policy: WriteRetryPolicy = DEFAULT_WRITE_RETRY): Promise<T> {
-  return withWriteRetry(policy, () => storage.transaction(fn));
+export function transactionWithRetry<T>(
+  storage: Storage,
+  fn: (tx: Queryable) => Promise<T>,
+  policy: WriteRetryPolicy = DEFAULT_WRITE_RETRY,
+  claimedKeys: readonly string[] = [],
+): Promise<T> {
+  return withWriteRetry(policy, () => storage.transaction(fn), claimedKeys);
 }
 
 function sleep(ms: number): Promise<void> {

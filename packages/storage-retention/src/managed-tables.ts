@@ -1,20 +1,20 @@
 // The tables whose rows age out, and what governs each: its retention key in
 // the configuration, and whether TimescaleDB may have made it a hypertable.
 
-export const MANAGED_TABLES = ['metric_points', 'events', 'fills', 'positions', 'candles', 'orders'] as const;
+export const MANAGED_TABLES = ['metric_points', 'events', 'fills', 'positions', 'candles', 'orders', 'funding_payments'] as const;
 export type ManagedTable = (typeof MANAGED_TABLES)[number];
 
-/** The five time-series tables the hypertables migration converts where TimescaleDB exists. */
-export const HYPERTABLES: readonly ManagedTable[] = ['metric_points', 'events', 'fills', 'positions', 'candles'];
+/** The time-series tables the migrations make hypertables where TimescaleDB exists. */
+export const HYPERTABLES: readonly ManagedTable[] = ['metric_points', 'events', 'fills', 'positions', 'candles', 'funding_payments'];
 
 /** Every managed table (and every rollup source) is partitioned by this column. */
 export const TIME_COLUMN = 'time';
 
-/** Orders still working on the venue are never removed, however old. */
-export const ACTIVE_ORDER_STATUSES = ['new', 'open', 'partially_filled'] as const;
+/** Orders still working on the venue are never removed, however old (the execution package's one list). */
+export { ACTIVE_STATUSES as ACTIVE_ORDER_STATUSES } from '@ag/storage-execution';
 
 /** Restore order: referenced tables before the tables that reference them. */
-export const RESTORE_ORDER: readonly string[] = ['metric_series', 'orders', 'metric_points', 'events', 'fills', 'positions', 'candles'];
+export const RESTORE_ORDER: readonly string[] = ['metric_series', 'orders', 'metric_points', 'events', 'fills', 'positions', 'candles', 'funding_payments'];
 
 export function isManagedTable(name: string): name is ManagedTable {
   return (MANAGED_TABLES as readonly string[]).includes(name);

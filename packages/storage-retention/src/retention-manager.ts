@@ -102,7 +102,7 @@ export class RetentionManager {
     const tables: TableRetentionResult[] = [];
     const metricOverrides: MetricOverrideResult[] = [];
     tables.push(await this.measure('metric_points', this.policies.tables.metric_points, now, () => this.removeMetricPoints(now, archive, metricOverrides)));
-    for (const table of ['events', 'candles', 'positions', 'fills'] as const) {
+    for (const table of ['events', 'candles', 'positions', 'fills', 'funding_payments'] as const) {
       const days = this.policies.tables[table];
       tables.push(await this.measure(table, days, now, () => this.removeTable(table, days, now, archive)));
     }

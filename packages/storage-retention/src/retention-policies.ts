@@ -81,6 +81,7 @@ export function resolveRetentionPolicies(configured: RetentionConfig, overrides:
       orders: r.execution_retention_days,
       fills: r.execution_retention_days,
       positions: r.execution_retention_days,
+      funding_payments: r.execution_retention_days,
       candles: days(r.candles_retention_days, RETENTION_DEFAULTS.candles_retention_days),
     },
     metricOverrides: Object.entries(r.metric_overrides ?? {})

@@ -12,7 +12,7 @@ const configured = (retention: Record<string, unknown> = {}) => loadConfig({ env
 describe('resolveRetentionPolicies', () => {
   it('applies the documented defaults when only the original keys are set', () => {
     const policies = resolveRetentionPolicies(configured());
-    expect(policies.tables).toEqual({ metric_points: 90, events: null, orders: 365, fills: 365, positions: 365, candles: null });
+    expect(policies.tables).toEqual({ metric_points: 90, events: null, orders: 365, fills: 365, positions: 365, funding_payments: 365, candles: null });
     expect(policies.rollups).toEqual({ hourly: 730, daily: null });
     expect(policies.metricOverrides).toEqual([]);
     expect(policies.archive).toEqual({ enabled: false, directory: './.data/archive', format: 'csv.gz' });

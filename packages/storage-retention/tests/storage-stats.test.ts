@@ -28,7 +28,7 @@ describeEachEngine('getStorageStats', ({ engine, adminUrl }) => {
     const rollups = (await listRollups(storage.engine)).map((r) => r.viewName);
     expect(rollups).toEqual(expect.arrayContaining(['fills_daily_stats', 'metrics_daily', 'metrics_hourly', 'orders_daily_stats']));
     expect(stats.map((s) => s.table).sort()).toEqual(
-      ['candles', 'events', 'fills', 'metric_points', 'metric_series', 'orders', 'positions', ...rollups].sort(),
+      ['candles', 'events', 'fills', 'funding_payments', 'metric_points', 'metric_series', 'orders', 'positions', ...rollups].sort(),
     );
   });
 

@@ -1,8 +1,19 @@
-// /api/orders, /api/fills, /api/positions, /api/positions/latest: the
-// execution history (see queries/execution-queries.ts).
+// /api/orders, /api/fills, /api/positions, /api/positions/latest,
+// /api/funding-payments, /api/accounts, /api/strategies,
+// /api/statistics/trades: the execution history of the fleet (see
+// queries/execution-queries.ts).
 
 import type { FastifyInstance } from 'fastify';
-import { listFills, listLatestPositions, listOrders, listPositions } from '../queries/execution-queries.js';
+import {
+  listAccounts,
+  listFills,
+  listFundingPayments,
+  listLatestPositions,
+  listOrders,
+  listPositions,
+  listStrategies,
+  readTradeStatistics,
+} from '../queries/execution-queries.js';
 import type { StorageServices } from '../storage-services.js';
 
 export function registerExecutionRoutes(app: FastifyInstance, services: StorageServices): void {
@@ -10,4 +21,8 @@ export function registerExecutionRoutes(app: FastifyInstance, services: StorageS
   app.get('/api/fills', (request) => listFills(services, request.query));
   app.get('/api/positions', (request) => listPositions(services, request.query));
   app.get('/api/positions/latest', (request) => listLatestPositions(services, request.query));
+  app.get('/api/funding-payments', (request) => listFundingPayments(services, request.query));
+  app.get('/api/accounts', (request) => listAccounts(services, request.query));
+  app.get('/api/strategies', (request) => listStrategies(services, request.query));
+  app.get('/api/statistics/trades', (request) => readTradeStatistics(services, request.query));
 }

@@ -114,13 +114,13 @@ export async function prismaCreateOrders(storage: Storage, orders: readonly Orde
 }
 
 const RAW_INSERT_FILLS = `
-INSERT INTO fills (id, time, order_id, venue, market, side, price, size, fee, venue_fill_id)
-SELECT u.id, u.time, o.id, o.venue, o.market, o.side, u.price, u.size, u.fee, u.venue_fill_id
+INSERT INTO fills (id, time, order_id, account_id, strategy_id, venue, market, side, price, size, fee, venue_fill_id)
+SELECT u.id, u.time, o.id, o.account_id, o.strategy_id, o.venue, o.market, o.side, u.price, u.size, u.fee, u.venue_fill_id
   FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::numeric[], $5::numeric[], $6::numeric[], $7::text[])
        AS u(id, time, client_order_id, price, size, fee, venue_fill_id)
-  JOIN orders o ON o.client_order_id = u.client_order_id`;
+  JOIN orders o ON o.account_id = 'default' AND o.client_order_id = u.client_order_id`;
 
-/** Fills inserted as plain rows (order ids looked up by join), without deduplication or order updates. */
+/** Fills inserted as plain rows (order ids looked up by join), without order updates (fill_keys' trigger still claims each key). */
 export async function rawInsertFills(storage: Storage, fills: readonly FillInput[]): Promise<void> {
   await storage.execute(RAW_INSERT_FILLS, [
     fills.map(() => randomUUID()),

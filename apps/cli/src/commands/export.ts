@@ -1,18 +1,21 @@
-// `ag-storage export candles|metrics`: CSV of a candle series (the
-// execution package's format) or of metric points (time,name,value,labels),
-// to a file (--out) or standard output, streamed page by page.
+// `ag-storage export candles|metrics|orders|fills`: CSV of a candle series
+// (the execution package's format), of metric points (time,name,value,labels)
+// or of the orders / fills of a range (every column; --account, --strategy,
+// --venue, --market filters), to a file (--out) or standard output, streamed
+// page by page. Money is plain decimal text.
 
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
-import { labelsParameter, parseParameters, timeParameter } from '@ag/api';
+import { labelsParameter, parseParameters, timeParameter, type StorageServices } from '@ag/api';
 import { TIMEFRAMES } from '@ag/storage-execution';
 import { z } from 'zod';
 import { parseOrUsageError } from '../command-errors.js';
 import { withServices } from '../open-services.js';
 import type { GlobalOptions } from '../open-storage.js';
+import { cellText, columnsOf } from '../output-format.js';
 
 export const METRIC_CSV_COLUMNS = ['time', 'name', 'value', 'labels'] as const;
 
@@ -20,6 +23,28 @@ const candleExport = z.object({
   venue: z.string().min(1), symbol: z.string().min(1), timeframe: z.enum(TIMEFRAMES).default('1m'),
   start: timeParameter.default(new Date(0)), end: timeParameter.optional(),
 });
+const executionExport = z.object({
+  account: z.string().min(1).max(200).optional(), strategy: z.string().min(1).max(200).optional(),
+  venue: z.string().min(1).max(200).optional(), market: z.string().min(1).max(200).optional(),
+  start: timeParameter.default(new Date(0)), end: timeParameter.optional(),
+});
+type ExecutionExport = z.output<typeof executionExport>;
+
+/** The pages of orders or fills of a range, oldest first, through the store's keyset cursor. */
+async function* executionPages(services: StorageServices, kind: 'orders' | 'fills', q: ExecutionExport): AsyncGenerator<object[]> {
+  const filters = Object.fromEntries(Object.entries({ account: q.account, strategy: q.strategy, venue: q.venue, market: q.market }).filter(([, v]) => v !== undefined));
+  const query = { ...filters, start: q.start, end: q.end ?? new Date(), limit: Math.min(5000, services.storage.config.query.max_results), order: 'asc' as const };
+  let cursor: string | undefined;
+  do {
+    const page =
+      kind === 'orders'
+        ? await services.executions.queryOrders({ ...query, ...(cursor ? { cursor } : {}) }).then((p) => ({ rows: p.orders, next: p.nextCursor }))
+        : await services.executions.queryFills({ ...query, ...(cursor ? { cursor } : {}) }).then((p) => ({ rows: p.fills, next: p.nextCursor }));
+    if (page.rows.length) yield page.rows;
+    cursor = page.next ?? undefined;
+  } while (cursor);
+}
+
 const metricExport = z.object({
   name: z.string().min(1), labels: labelsParameter.optional(), start: timeParameter.default(new Date(0)), end: timeParameter.optional(),
 });
@@ -98,4 +123,38 @@ export function registerExportCommand(program: Command, globals: () => GlobalOpt
       );
       if (out) console.log(`exported ${rows} point(s) to ${out}`);
     });
+  for (const kind of ['orders', 'fills'] as const) {
+    command
+      .command(kind)
+      .description(`the ${kind} of a range as CSV (every column, oldest first)`)
+      .option('--account <account>', 'only this account')
+      .option('--strategy <strategy>', 'only this strategy')
+      .option('--venue <venue>', 'only this venue')
+      .option('--market <market>', 'only this market')
+      .option('--start <time>', 'from (default: the beginning)')
+      .option('--end <time>', 'to, excluded (default now)')
+      .option('--out <file>', 'write to this file instead of standard output')
+      .action(async (options: Record<string, string | undefined>) => {
+        const { out, ...input } = options;
+        const q = parseOrUsageError(() => parseParameters(executionExport, input));
+        const rows = await withServices(globals(), (services) =>
+          writeTo(out, async (write) => {
+            let count = 0;
+            let columns: string[] | undefined;
+            for await (const page of executionPages(services, kind, q)) {
+              const records = page as Array<Record<string, unknown>>;
+              if (!columns) {
+                columns = columnsOf(records);
+                await write(stringify([columns]));
+              }
+              const header = columns;
+              await write(stringify(records.map((row) => header.map((c) => cellText(row[c])))));
+              count += records.length;
+            }
+            return count;
+          }),
+        );
+        if (out) console.log(`exported ${rows} ${kind === 'orders' ? 'order' : 'fill'}(s) to ${out}`);
+      });
+  }
 }

@@ -1,18 +1,25 @@
-// `ag-storage query metrics|aggregate|latest|orders|fills|positions|candles|events`:
-// the API's reads from the command line, with the same parameters (as
-// options) and the same validation, printed as a table, JSON or CSV.
+// `ag-storage query metrics|aggregate|latest|orders|fills|positions|funding|
+// trades|accounts|strategies|candles|events`: the API's reads from the command
+// line, with the same parameters (as options, --account and --strategy on
+// every execution read) and the same validation, printed as a table, JSON or
+// CSV.
 
 import type { Command } from 'commander';
 import {
   aggregateMetrics,
   listEvents,
+  listAccounts,
   listFills,
+  listFundingPayments,
   listLatestPositions,
   listOrders,
   listPositions,
+  listStrategies,
+  readTradeStatistics,
   readCandles,
   readLatestMetrics,
   readMetricPoints,
+  BadParameterError,
   type StorageServices,
 } from '@ag/api';
 import { asUsageError } from '../command-errors.js';
@@ -39,11 +46,19 @@ const RANGE: Array<[string, string]> = [
   ['--end <time>', 'range end, excluded (default now)'],
 ];
 const LABELS: [string, string] = ['--labels <json>', 'label filters as a JSON object, e.g. \'{"venue":"binance"}\''];
+const FLEET: Array<[string, string]> = [
+  ['--account <account>', 'only this account'],
+  ['--strategy <strategy>', 'only this strategy'],
+];
+const METRIC_FLEET: Array<[string, string]> = [
+  ['--account <account>', 'label filter account=<account>'],
+  ['--strategy <strategy>', 'label filter strategy=<strategy>'],
+];
 
 const KINDS: Record<string, QueryKind> = {
   metrics: {
     description: 'raw metric points of a range (default: the last hour)',
-    options: [['--name <names>', 'metric name(s), comma-separated'], ...RANGE, LABELS, ['--limit <n>', 'at most n points'], ['--order <order>', 'asc | desc']],
+    options: [['--name <names>', 'metric name(s), comma-separated'], ...RANGE, LABELS, ...METRIC_FLEET, ['--limit <n>', 'at most n points'], ['--order <order>', 'asc | desc']],
     read: (s, q) => readMetricPoints(s, q),
   },
   aggregate: {
@@ -52,32 +67,57 @@ const KINDS: Record<string, QueryKind> = {
       ['--name <names>', 'metric name(s), comma-separated'], ...RANGE,
       ['--bucket <width>', 'bucket width: 1m, 15m, 1h, 1d, ...'],
       ['--aggregations <list>', 'count,sum,avg,min,max,stddev,first,last,p50,p90,p95,p99'],
-      LABELS, ['--group-by <labels>', 'label name(s) to group by'], ['--fill <mode>', 'none | null | previous'],
+      LABELS, ...METRIC_FLEET, ['--group-by <labels>', 'label name(s) to group by'], ['--fill <mode>', 'none | null | previous'],
     ],
     read: (s, q) => aggregateMetrics(s, q),
   },
   latest: {
     description: 'the newest point of every matching series',
-    options: [['--name <names>', 'metric name(s), comma-separated'], LABELS],
+    options: [['--name <names>', 'metric name(s), comma-separated'], LABELS, ...METRIC_FLEET],
     read: (s, q) => readLatestMetrics(s, q),
   },
   orders: {
     description: 'orders of a range, newest first (default: the last 24 hours)',
-    options: [...RANGE, ['--venue <venue>', ''], ['--market <market>', ''], ['--side <side>', 'buy | sell'], ['--status <list>', 'status(es), comma-separated'], ['--limit <n>', 'page size (default 100)'], ['--cursor <cursor>', 'the next page (printed after a full page)'], ['--order <order>', 'asc | desc']],
+    options: [...RANGE, ...FLEET, ['--venue <venue>', ''], ['--market <market>', ''], ['--side <side>', 'buy | sell'], ['--status <list>', 'status(es), comma-separated'], ['--limit <n>', 'page size (default 100)'], ['--cursor <cursor>', 'the next page (printed after a full page)'], ['--order <order>', 'asc | desc']],
     read: (s, q) => listOrders(s, q),
   },
   fills: {
     description: 'fills of a range (default: the last 24 hours) or of one order',
-    options: [...RANGE, ['--order-id <uuid>', 'the fills of this order'], ['--venue <venue>', ''], ['--market <market>', ''], ['--side <side>', 'buy | sell'], ['--limit <n>', 'at most n (default 100)'], ['--order <order>', 'asc | desc']],
+    options: [...RANGE, ['--order-id <uuid>', 'the fills of this order'], ...FLEET, ['--venue <venue>', ''], ['--market <market>', ''], ['--side <side>', 'buy | sell'], ['--limit <n>', 'page size (default 100)'], ['--cursor <cursor>', 'the next page (printed after a full page)'], ['--order <order>', 'asc | desc']],
     read: (s, q) => listFills(s, q),
   },
   positions: {
-    description: 'position snapshots of a market over a range, or --latest for every market',
-    options: [['--market <market>', 'the market (required without --latest)'], ['--venue <venue>', ''], ...RANGE, ['--limit <n>', 'at most n snapshots'], ['--latest', 'the newest snapshot of every market']],
+    description: 'position snapshots of a market over a range, or --latest for every account, strategy and market',
+    options: [['--market <market>', 'the market (required without --latest)'], ['--venue <venue>', ''], ...FLEET, ...RANGE, ['--limit <n>', 'at most n snapshots'], ['--latest', 'the newest snapshot of every position']],
     read: (s, q) => {
       const { latest, ...rest } = q;
       return latest ? listLatestPositions(s, rest) : listPositions(s, rest);
     },
+  },
+  funding: {
+    description: 'funding payments of a range, oldest first (default: the last 30 days)',
+    options: [...RANGE, ...FLEET, ['--venue <venue>', ''], ['--market <market>', ''], ['--limit <n>', 'at most n payments']],
+    read: (s, q) => listFundingPayments(s, q),
+  },
+  trades: {
+    description: 'trade statistics per account and strategy (--by market: per market), with fees and funding per currency (default: the last 7 days)',
+    options: [...RANGE, ...FLEET, ['--venue <venue>', ''], ['--market <market>', ''], ['--include-fees <bool>', 'true | false (default true)'], ['--by <level>', 'strategy | market (default strategy)']],
+    read: async (s, q) => {
+      const { by, ...rest } = q;
+      if (by !== undefined && by !== 'strategy' && by !== 'market') throw new BadParameterError('by', 'must be strategy or market');
+      const { data } = await readTradeStatistics(s, rest);
+      return { data: by === 'market' ? data.markets : data.strategies };
+    },
+  },
+  accounts: {
+    description: 'the registered accounts',
+    options: [],
+    read: (s, q) => listAccounts(s, q),
+  },
+  strategies: {
+    description: 'the registered strategies',
+    options: [],
+    read: (s, q) => listStrategies(s, q),
   },
   candles: {
     description: 'OHLCV bars of a series over a range, or the newest --count bars',

@@ -71,14 +71,41 @@ export function parseDecimal(value: unknown): DecimalParse {
   return { ok: true, text: decimal.toFixed() };
 }
 
-/** A database NUMERIC (exact text) as the Prisma.Decimal callers receive. */
+/**
+ * The Prisma.Decimal this package returns: a Prisma.Decimal whose text and
+ * JSON are plain decimal notation. Prisma.Decimal itself writes 0.0000001 as
+ * "1e-7" (decimal.js switches to exponent notation below 1e-7 and from
+ * 1e21), which is how money reached JSON and CSV in exponent notation.
+ * Values come from NUMERIC(38,18), so the plain text is at most 40
+ * characters. Arithmetic on it returns ordinary Prisma.Decimal values.
+ */
+class PlainDecimal extends Prisma.Decimal {
+  override toString(): string {
+    return this.toFixed();
+  }
+
+  override toJSON(): string {
+    return this.toFixed();
+  }
+}
+
+/** A database NUMERIC (exact text) as the Prisma.Decimal callers receive (plain text and JSON). */
 export function toPrismaDecimal(text: string | ExactDecimal): Prisma.Decimal {
-  return new Prisma.Decimal(typeof text === 'string' ? text : text.toFixed());
+  return new PlainDecimal(typeof text === 'string' ? text : text.toFixed());
 }
 
 /** A nullable database NUMERIC as Prisma.Decimal | null. */
 export function toPrismaDecimalOrNull(text: string | null): Prisma.Decimal | null {
-  return text === null ? null : new Prisma.Decimal(text);
+  return text === null ? null : new PlainDecimal(text);
+}
+
+/**
+ * Money as plain decimal text, whatever produced it: Prisma.Decimal (also
+ * from Prisma's own queries), ExactDecimal, or NUMERIC text. For writers of
+ * JSON, CSV and tables.
+ */
+export function plainDecimalText(value: Prisma.Decimal | ExactDecimal | string): string {
+  return typeof value === 'string' ? new ExactDecimal(value).toFixed() : value.toFixed();
 }
 
 /** Rounds an exact result (an average, a ratio) to NUMERIC's 18 fractional digits, half to even. */

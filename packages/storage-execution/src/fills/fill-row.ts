@@ -11,6 +11,8 @@ export interface FillRow {
   id: string;
   time: Date;
   order_id: string;
+  account_id: string;
+  strategy_id: string;
   venue: string;
   market: string;
   side: Fill['side'];
@@ -26,6 +28,8 @@ export function fillFromRow(row: FillRow): Fill {
     id: row.id,
     time: row.time,
     orderId: row.order_id,
+    accountId: row.account_id,
+    strategyId: row.strategy_id,
     venue: row.venue,
     market: row.market,
     side: row.side,

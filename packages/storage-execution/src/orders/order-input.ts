@@ -1,6 +1,7 @@
-// What storeOrder / storeOrders accept, validated with zod. The update's own
-// timestamp is `stateTime` (when the venue or bot observed this state;
-// default: now): an update older than the stored state_time is stale.
+// What storeOrder / storeOrders accept, validated with zod. An order is
+// known by (account, clientOrderId). The update's own timestamp is
+// `stateTime` (when the venue or bot observed this state; default: now): an
+// update older than the stored state_time is stale.
 
 import { z } from 'zod';
 import { ExactDecimal } from '../decimal/exact-decimal.js';
@@ -13,13 +14,18 @@ import {
   uuidField,
 } from '../validation/field-schemas.js';
 import { ORDER_SIDES, ORDER_STATUSES, ORDER_TYPES, TIMES_IN_FORCE } from './order-lifecycle.js';
+import { DEFAULT_ACCOUNT, fleetIdField } from '../fleet/fleet-ids.js';
 import type { DecimalInput } from '../decimal/exact-decimal.js';
 
 export interface OrderInput {
   /** The order's UUID; generated on insert when absent. Must match the stored order's id when given. */
   id?: string;
-  /** The bot's id for the order: the upsert key. */
+  /** The bot's id for the order: with the account, the upsert key. */
   clientOrderId: string;
+  /** The account the order is placed in (registered with registerAccount); default 'default'. */
+  account?: string;
+  /** The strategy that placed it (registered with registerStrategy); default 'default' on insert, and it never changes. */
+  strategy?: string;
   /** When the order was created (immutable). */
   time: Date | string | number;
   venue: string;
@@ -43,6 +49,8 @@ export const orderInputSchema = z
   .strictObject({
     id: uuidField.optional(),
     clientOrderId: nameField,
+    account: fleetIdField.default(DEFAULT_ACCOUNT),
+    strategy: fleetIdField.optional(),
     time: timestampField,
     venue: nameField,
     market: nameField,

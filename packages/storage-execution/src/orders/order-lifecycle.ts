@@ -28,12 +28,16 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatusName, readonly OrderS
   expired: [],
 };
 
-/** The statuses of an order that is still working (what active_orders shows). */
-export const ACTIVE_STATUSES: readonly OrderStatusName[] = ['new', 'open', 'partially_filled'];
-
 export function isTerminalStatus(status: OrderStatusName): boolean {
   return ORDER_TRANSITIONS[status].length === 0;
 }
+
+/**
+ * The statuses of an order that is still working: the ones that are not
+ * terminal (what active_orders shows, and what retention never removes).
+ * The one list of them in the code base.
+ */
+export const ACTIVE_STATUSES: readonly OrderStatusName[] = ORDER_STATUSES.filter((status) => !isTerminalStatus(status));
 
 export function isLegalTransition(from: OrderStatusName, to: OrderStatusName): boolean {
   return from === to || ORDER_TRANSITIONS[from].includes(to);

@@ -13,6 +13,8 @@ export type Order = OrderModel;
 export interface OrderRow {
   id: string;
   time: Date;
+  account_id: string;
+  strategy_id: string;
   venue: string;
   market: string;
   side: Order['side'];
@@ -31,6 +33,8 @@ export interface OrderRow {
 /** The fields the update rules look at, decimals as canonical text ("1.5", not "1.500000000000000000"). */
 export interface OrderState {
   id: string;
+  accountId: string;
+  strategyId: string;
   clientOrderId: string;
   time: Date;
   venue: string;
@@ -50,6 +54,8 @@ export function orderFromRow(row: OrderRow): Order {
   return {
     id: row.id,
     time: row.time,
+    accountId: row.account_id,
+    strategyId: row.strategy_id,
     venue: row.venue,
     market: row.market,
     side: row.side,
@@ -66,18 +72,22 @@ export function orderFromRow(row: OrderRow): Order {
   };
 }
 
+/** The state of a stored row, decimals as canonical text (for the update rules' comparisons). */
 export function orderStateFromRow(row: OrderRow): OrderState {
+  const decimal = canonicalDecimal;
   return {
     id: row.id,
+    accountId: row.account_id,
+    strategyId: row.strategy_id,
     clientOrderId: row.client_order_id,
     time: row.time,
     venue: row.venue,
     market: row.market,
     side: row.side,
     orderType: row.order_type,
-    price: row.price === null ? null : canonicalDecimal(row.price),
-    size: canonicalDecimal(row.size),
-    filledSize: canonicalDecimal(row.filled_size),
+    price: row.price === null ? null : decimal(row.price),
+    size: decimal(row.size),
+    filledSize: decimal(row.filled_size),
     status: row.status,
     venueOrderId: row.venue_order_id,
     timeInForce: row.time_in_force,

@@ -1,13 +1,16 @@
 // The rules of storeOrder, as a pure function over the stored state and one
-// update: identity fields cannot change; an update older than the stored
-// state_time is stale; an update that changes nothing is unchanged; a status
-// move must be legal (order-lifecycle.ts); the filled size never goes down.
+// update: identity fields (id, strategy, time, venue, market, side, type)
+// cannot change; an update older than the stored state_time is stale; an
+// update that changes nothing is unchanged; a status move must be legal
+// (order-lifecycle.ts); the filled size never goes down (order-rows.ts).
 
 import { ValidationError } from '@ag/storage-core';
 import { ExactDecimal } from '../decimal/exact-decimal.js';
 import { isLegalTransition, ORDER_TRANSITIONS } from './order-lifecycle.js';
+import { DEFAULT_STRATEGY } from '../fleet/fleet-ids.js';
 import type { ParsedOrder } from './order-input.js';
 import type { OrderState } from './order-row.js';
+import { filledSizeAfter } from './order-rows.js';
 
 export type OrderWriteOutcome = 'inserted' | 'updated' | 'stale' | 'unchanged';
 
@@ -20,6 +23,8 @@ export function newOrderState(input: ParsedOrder, id: string, now: Date): OrderS
   const status = input.status ?? 'new';
   return {
     id,
+    accountId: input.account,
+    strategyId: input.strategy ?? DEFAULT_STRATEGY,
     clientOrderId: input.clientOrderId,
     time: input.time,
     venue: input.venue,
@@ -50,8 +55,7 @@ export function applyOrderUpdate(stored: OrderState, update: ParsedOrder, field:
 
   const status = update.status ?? stored.status;
   const size = update.size;
-  let filledSize = update.filledSize ?? (status === 'filled' ? size : stored.filledSize);
-  if (new ExactDecimal(stored.filledSize).greaterThan(filledSize)) filledSize = stored.filledSize;
+  const filledSize = filledSizeAfter(stored.filledSize, update.filledSize ?? (status === 'filled' ? size : stored.filledSize));
   const next: OrderState = {
     ...stored,
     price: update.price === undefined ? stored.price : update.price,
@@ -90,9 +94,10 @@ function assertSameIdentity(stored: OrderState, update: ParsedOrder, field: stri
       `${field}.${name}`,
       value,
       `differs from the stored order ${JSON.stringify(stored.clientOrderId)} (${String(storedValue)}): ` +
-        'id, time, venue, market, side and orderType cannot change',
+        'id, strategy, time, venue, market, side and orderType cannot change',
     );
   if (update.id !== undefined && update.id !== stored.id) throw mismatch('id', update.id, stored.id);
+  if (update.strategy !== undefined && update.strategy !== stored.strategyId) throw mismatch('strategy', update.strategy, stored.strategyId);
   if (update.time.getTime() !== stored.time.getTime()) throw mismatch('time', update.time, stored.time.toISOString());
   if (update.venue !== stored.venue) throw mismatch('venue', update.venue, stored.venue);
   if (update.market !== stored.market) throw mismatch('market', update.market, stored.market);

@@ -12,12 +12,16 @@
 // flat to the fill that brings it back to flat or flips it. Its net PnL is
 // the PnL it realized less the fees of its fills; a flipping fill's fee is
 // split between the trip it closes and the one it opens by quantity.
-// Fees are taken to be in the quote currency.
+// Only fees in the quote currency (or with no currency recorded) are
+// subtracted from PnL (stats/quote-currency.ts); every fee is also tallied
+// per currency, split the same way.
 //
 // All arithmetic is ExactDecimal (120 significant digits); only divisions
 // (averages, fee splits) are inexact, far below NUMERIC's 18 decimals.
 
 import { ExactDecimal } from '../decimal/exact-decimal.js';
+import { CurrencyTally } from '../stats/fee-totals.js';
+import { countsInPnl } from '../stats/quote-currency.js';
 
 export interface LedgerFill {
   time: Date;
@@ -25,6 +29,8 @@ export interface LedgerFill {
   price: ExactDecimal;
   size: ExactDecimal;
   fee: ExactDecimal;
+  /** The fee's currency; absent or null: the quote currency. */
+  feeCurrency?: string | null;
 }
 
 export interface ClosedRoundTrip {
@@ -36,7 +42,10 @@ export interface ClosedRoundTrip {
   avgEntryPrice: ExactDecimal;
   avgExitPrice: ExactDecimal;
   grossPnl: ExactDecimal;
+  /** Fees subtracted from PnL (quote currency; zero when fees are left out). */
   fees: ExactDecimal;
+  /** Every fee of the trip, per currency. */
+  feesByCurrency: CurrencyTally;
   netPnl: ExactDecimal;
   fillCount: number;
 }
@@ -50,6 +59,7 @@ interface OpenTrip {
   exitNotional: ExactDecimal;
   grossPnl: ExactDecimal;
   fees: ExactDecimal;
+  feesByCurrency: CurrencyTally;
   fillCount: number;
 }
 
@@ -65,17 +75,26 @@ export class AverageCostLedger {
   fillCount = 0;
   private trip: OpenTrip | null = null;
 
-  constructor(private readonly includeFees: boolean) {}
+  /**
+   * @param includeFees subtract the fees in the quote currency from PnL
+   * @param quoteCurrency the market's quote currency, when known
+   */
+  constructor(
+    private readonly includeFees: boolean,
+    private readonly quoteCurrency: string | null = null,
+  ) {}
 
   /** Applies one fill; returns the round trips it closed (none, or one). */
   apply(fill: LedgerFill): ClosedRoundTrip[] {
     this.fillCount += 1;
-    const fee = this.includeFees ? fill.fee : ZERO;
+    const feeCurrency = fill.feeCurrency ?? null;
+    const fee = this.includeFees && countsInPnl(feeCurrency, this.quoteCurrency) ? fill.fee : ZERO;
+    const charged = { currency: feeCurrency ?? this.quoteCurrency, amount: fill.fee };
     const signed = fill.side === 'buy' ? fill.size : fill.size.neg();
     this.realizedPnl = this.realizedPnl.minus(fee);
 
     if (this.size.isZero() || this.size.isPositive() === signed.isPositive()) {
-      this.open(fill, fill.size, fee);
+      this.open(fill, fill.size, fee, charged.currency, charged.amount);
       return [];
     }
 
@@ -92,23 +111,27 @@ export class AverageCostLedger {
 
     if (fill.size.lessThan(held)) {
       trip.fees = trip.fees.plus(fee);
+      trip.feesByCurrency.add(charged.currency, charged.amount);
       this.size = this.size.plus(signed);
       return [];
     }
-    const closingFee = fill.size.equals(held) ? fee : fee.times(closing).div(fill.size);
+    const whole = fill.size.equals(held);
+    const closingFee = whole ? fee : fee.times(closing).div(fill.size);
+    const closingCharge = whole ? charged.amount : charged.amount.times(closing).div(fill.size);
     trip.fees = trip.fees.plus(closingFee);
+    trip.feesByCurrency.add(charged.currency, closingCharge);
     const closed = this.closeTrip(trip, fill.time);
     this.size = ZERO;
     this.avgEntryPrice = null;
     this.trip = null;
     const rest = fill.size.minus(held);
     if (rest.greaterThan(0)) {
-      this.open(fill, rest, fee.minus(closingFee), signed.isPositive() ? 1 : -1);
+      this.open(fill, rest, fee.minus(closingFee), charged.currency, charged.amount.minus(closingCharge), signed.isPositive() ? 1 : -1);
     }
     return [closed];
   }
 
-  private open(fill: LedgerFill, quantity: ExactDecimal, fee: ExactDecimal, sign?: 1 | -1): void {
+  private open(fill: LedgerFill, quantity: ExactDecimal, fee: ExactDecimal, chargeCurrency: string | null, charge: ExactDecimal, sign?: 1 | -1): void {
     const side = sign ?? (fill.side === 'buy' ? 1 : -1);
     const held = this.size.abs();
     this.avgEntryPrice =
@@ -125,11 +148,13 @@ export class AverageCostLedger {
       exitNotional: ZERO,
       grossPnl: ZERO,
       fees: ZERO,
+      feesByCurrency: new CurrencyTally(),
       fillCount: 0,
     };
     this.trip.entryQuantity = this.trip.entryQuantity.plus(quantity);
     this.trip.entryNotional = this.trip.entryNotional.plus(quantity.times(fill.price));
     this.trip.fees = this.trip.fees.plus(fee);
+    this.trip.feesByCurrency.add(chargeCurrency, charge);
     this.trip.fillCount += 1;
   }
 
@@ -143,6 +168,7 @@ export class AverageCostLedger {
       avgExitPrice: trip.exitNotional.div(trip.exitQuantity),
       grossPnl: trip.grossPnl,
       fees: trip.fees,
+      feesByCurrency: trip.feesByCurrency,
       netPnl: trip.grossPnl.minus(trip.fees),
       fillCount: trip.fillCount,
     };

@@ -9,6 +9,8 @@ export type Position = PositionModel;
 
 export interface PositionRow {
   time: Date;
+  account_id: string;
+  strategy_id: string;
   venue: string;
   market: string;
   size: string;
@@ -20,6 +22,8 @@ export interface PositionRow {
 export function positionFromRow(row: PositionRow): Position {
   return {
     time: row.time,
+    accountId: row.account_id,
+    strategyId: row.strategy_id,
     venue: row.venue,
     market: row.market,
     size: toPrismaDecimal(row.size),

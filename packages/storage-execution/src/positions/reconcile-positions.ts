@@ -1,18 +1,27 @@
-// Reconciliation: every market's position rebuilt from its fills (average
-// cost, average-cost-ledger.ts) as of its latest stored snapshot, compared
-// with that snapshot. A market is in sync when the sizes agree and, for an
+// Reconciliation: every position (account, strategy, venue, market) rebuilt
+// from its fills (average cost, average-cost-ledger.ts) as of its latest
+// stored snapshot, compared with that snapshot. A market is in sync when the sizes agree and, for an
 // open position, the average entry prices agree, each within a tolerance
 // (default: exactly). Realized PnL drift is reported but does not decide the
 // status (bots define realized PnL differently, e.g. with or without fees).
-// Markets with fills and no snapshot are reported as missing_snapshot.
+// Positions with fills and no snapshot are reported as missing_snapshot.
 
 import type { Prisma, Queryable } from '@ag/storage-core';
 import { ExactDecimal, roundToScale, toPrismaDecimal } from '../decimal/exact-decimal.js';
 import { AverageCostLedger } from './average-cost-ledger.js';
 import { positionFromRow, type PositionRow } from './position-row.js';
-import { marketsWithFills, readMarketFills, type MarketKey } from './read-fills-for-replay.js';
+import { quoteCurrencyOf } from '../stats/quote-currency.js';
+import {
+  comparePositionKeys,
+  positionKeyText,
+  positionsWithFills,
+  readPositionFills,
+  type PositionKey,
+} from './read-fills-for-replay.js';
 
 export interface ReconcileQuery {
+  account?: string | undefined;
+  strategy?: string | undefined;
   venue?: string | undefined;
   market?: string | undefined;
   /** Reconcile as of this time (the latest snapshot at or before it); default now. */
@@ -30,7 +39,7 @@ export interface PositionFigures {
   realizedPnl: Prisma.Decimal;
 }
 
-export interface PositionDrift extends MarketKey {
+export interface PositionDrift extends PositionKey {
   status: 'in_sync' | 'drift' | 'missing_snapshot';
   /** The snapshot's time, or `at` when there is none. */
   asOf: Date;
@@ -41,18 +50,21 @@ export interface PositionDrift extends MarketKey {
 }
 
 /**
- * The newest snapshot at or before $1 per (venue, market): one primary-key
- * probe each. Not DISTINCT ON ... ORDER BY time DESC, which TimescaleDB 2.23
+ * The newest snapshot at or before $1 per position: one primary-key probe
+ * each. Not DISTINCT ON ... ORDER BY time DESC, which TimescaleDB 2.23
  * plans as a SkipScan returning older rows from compressed chunks.
  */
 const LATEST_SNAPSHOTS = `
 SELECT p.*
-  FROM (SELECT DISTINCT venue, market FROM positions
+  FROM (SELECT DISTINCT account_id, strategy_id, venue, market FROM positions
          WHERE time <= $1
            AND ($2::text IS NULL OR venue = $2)
-           AND ($3::text IS NULL OR market = $3)) k
+           AND ($3::text IS NULL OR market = $3)
+           AND ($4::text IS NULL OR account_id = $4)
+           AND ($5::text IS NULL OR strategy_id = $5)) k
  CROSS JOIN LATERAL (SELECT * FROM positions x
-                      WHERE x.venue = k.venue AND x.market = k.market AND x.time <= $1
+                      WHERE x.account_id = k.account_id AND x.strategy_id = k.strategy_id
+                        AND x.venue = k.venue AND x.market = k.market AND x.time <= $1
                       ORDER BY x.time DESC LIMIT 1) p`;
 
 export async function reconcilePositions(db: Queryable, query: ReconcileQuery): Promise<PositionDrift[]> {
@@ -60,18 +72,27 @@ export async function reconcilePositions(db: Queryable, query: ReconcileQuery): 
   const includeFees = query.includeFees ?? true;
   const sizeTolerance = new ExactDecimal(query.sizeTolerance ?? '0');
   const priceTolerance = new ExactDecimal(query.priceTolerance ?? '0');
-  const { rows: snapshots } = await db.query<PositionRow>(LATEST_SNAPSHOTS, [at, query.venue ?? null, query.market ?? null]);
-  const withFills = await marketsWithFills(db, { venue: query.venue, market: query.market, until: at, inclusive: true });
+  const { rows: snapshots } = await db.query<PositionRow>(LATEST_SNAPSHOTS, [
+    at,
+    query.venue ?? null,
+    query.market ?? null,
+    query.account ?? null,
+    query.strategy ?? null,
+  ]);
+  const withFills = await positionsWithFills(db, { account: query.account, strategy: query.strategy, venue: query.venue, market: query.market, until: at, inclusive: true });
 
-  const markets = new Map<string, { key: MarketKey; snapshot: PositionRow | null }>();
-  for (const key of withFills) markets.set(marketId(key), { key, snapshot: null });
-  for (const row of snapshots) markets.set(marketId(row), { key: { venue: row.venue, market: row.market }, snapshot: row });
+  const positions = new Map<string, { key: PositionKey; snapshot: PositionRow | null }>();
+  for (const key of withFills) positions.set(positionKeyText(key), { key, snapshot: null });
+  for (const row of snapshots) {
+    const key = { accountId: row.account_id, strategyId: row.strategy_id, venue: row.venue, market: row.market };
+    positions.set(positionKeyText(key), { key, snapshot: row });
+  }
 
   const report: PositionDrift[] = [];
-  for (const { key, snapshot } of [...markets.values()].sort((a, b) => compareKeys(a.key, b.key))) {
+  for (const { key, snapshot } of [...positions.values()].sort((a, b) => comparePositionKeys(a.key, b.key))) {
     const asOf = snapshot?.time ?? at;
-    const ledger = new AverageCostLedger(includeFees);
-    for await (const fill of readMarketFills(db, key, { until: asOf, inclusive: true })) ledger.apply(fill);
+    const ledger = new AverageCostLedger(includeFees, quoteCurrencyOf(key.market));
+    for await (const fill of readPositionFills(db, key, { until: asOf, inclusive: true })) ledger.apply(fill);
     const rebuiltAvg = ledger.avgEntryPrice === null ? null : roundToScale(ledger.avgEntryPrice);
     const rebuilt = {
       size: toPrismaDecimal(ledger.size),
@@ -105,12 +126,4 @@ export async function reconcilePositions(db: Queryable, query: ReconcileQuery): 
     });
   }
   return report;
-}
-
-function marketId(key: MarketKey): string {
-  return `${key.venue}\u0000${key.market}`;
-}
-
-function compareKeys(a: MarketKey, b: MarketKey): number {
-  return a.venue < b.venue ? -1 : a.venue > b.venue ? 1 : a.market < b.market ? -1 : a.market > b.market ? 1 : 0;
 }

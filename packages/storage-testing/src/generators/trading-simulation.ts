@@ -1,9 +1,13 @@
 // A simulated market-making bot, as data: per market a random-walk price
-// (log-normal steps), a maker quoting a bid and an ask around the mid price
+// (log-normal steps), and one or more traders (a strategy in an account:
+// SimulatedTrader) each quoting a bid and an ask around the mid price
 // (skewed by its inventory, suppressed by a risk limit), fills when the price
-// crosses a quote, an average-cost position ledger, 1m/1h candles, the
-// metrics a bot emits (mid price, spread, inventory, PnL, exposure, feed lag,
-// messages/s, order latency) and events (risk decisions, feed lag spikes).
+// crosses a quote, an average-cost position ledger per trader, 1m/1h candles,
+// the metrics a bot emits (mid price, feed lag and messages/s per market;
+// spread, inventory, PnL, exposure and order latency per trader, labelled
+// with its account and strategy) and events (risk decisions, feed lag
+// spikes). Without traders given, one trader in the 'default' account and
+// strategy, whose metrics carry no account or strategy label.
 //
 // Deterministic: the same seed, start time and settings give the same data.
 // `advanceTo(t)` runs the simulation up to t and returns what happened, as
@@ -44,7 +48,23 @@ export const SIMULATED_MARKETS: readonly SimulatedMarketSpec[] = [
   { venue: 'kraken', market: 'ADA-USD', quote: 'USD', startPrice: 0.45, priceDecimals: 5, quoteSize: '3000', maxInventory: 12_000, volatilityPerMinute: 0.0007, halfSpreadBps: 17, volumePerMinute: 500_000 },
 ];
 
-/** The metrics the simulated bot emits for each market (labels venue, market, bot). */
+/**
+ * One trader of the simulation: a strategy quoting every market in an
+ * account of that market's venue (accounts and strategies must be registered
+ * before the output is stored, except 'default').
+ */
+export interface SimulatedTrader {
+  strategy: string;
+  /** The account it trades in at a venue. */
+  accountAt(venue: string): string;
+  /** Multiplies the half spread it quotes (default 1): a wider quote fills less and earns more. */
+  spreadFactor?: number;
+}
+
+/** The trader of a simulation that names none: the 'default' account and strategy. */
+export const DEFAULT_TRADER: SimulatedTrader = { strategy: 'default', accountAt: () => 'default' };
+
+/** The metrics the simulated bot emits for each market (labels venue, market, bot; per trader also account and strategy). */
 export const BOT_METRICS = [
   'bot.mid_price',
   'bot.spread_bps',
@@ -58,8 +78,13 @@ export const BOT_METRICS = [
 
 export type SimSide = 'buy' | 'sell';
 
+/** Metrics about the market, emitted once per market whatever the traders. */
+const MARKET_METRICS = new Set<(typeof BOT_METRICS)[number]>(['bot.mid_price', 'feed.lag_ms', 'feed.messages_per_s']);
+
 export interface SimOrder {
   clientOrderId: string;
+  account: string;
+  strategy: string;
   time: Date;
   venue: string;
   market: string;
@@ -74,6 +99,8 @@ export interface SimOrder {
 
 export interface SimFill {
   clientOrderId: string;
+  account: string;
+  strategy: string;
   venueFillId: string;
   time: Date;
   price: string;
@@ -84,12 +111,27 @@ export interface SimFill {
 
 export interface SimPosition {
   time: Date;
+  account: string;
+  strategy: string;
   venue: string;
   market: string;
   size: string;
   avgEntryPrice: string | null;
   unrealizedPnl: string;
   realizedPnl: string;
+}
+
+export interface SimFunding {
+  time: Date;
+  account: string;
+  strategy: string;
+  venue: string;
+  market: string;
+  rate: string;
+  /** Signed: > 0 received. */
+  amount: string;
+  currency: string;
+  venuePaymentId: string;
 }
 
 export interface SimCandle {
@@ -125,17 +167,25 @@ export interface SimulationOutput {
   orders: SimOrder[];
   fills: SimFill[];
   positions: SimPosition[];
+  /** Funding of the open positions, every fundingEveryMs (markets are simulated as perpetuals for it). */
+  funding: SimFunding[];
   candles: SimCandle[];
   points: SimPoint[];
   events: SimEvent[];
 }
 
-/** Where a market stands: to continue a simulation from stored data. */
-export interface MarketStartState {
-  price: number;
+/** Where one trader's position stands. */
+export interface TraderStartState {
   inventory?: number;
   avgEntryPrice?: number | null;
   realizedPnl?: number;
+}
+
+/** Where a market stands: to continue a simulation from stored data. */
+export interface MarketStartState extends TraderStartState {
+  price: number;
+  /** Per trader, by `${account}/${strategy}` (a trader without an entry takes the market's own inventory fields, or flat). */
+  traders?: Record<string, TraderStartState>;
   /** The hour bar stored so far, when the simulation resumes inside its hour (so that bar keeps its start). */
   hourBar?: { start: number; open: number; high: number; low: number; close: number; volume: number };
 }
@@ -149,6 +199,8 @@ export interface SimulationSettings {
   positionEveryMs: number;
   /** How long a quote lives before it is cancelled and replaced (default 5 min). */
   quoteEveryMs: number;
+  /** Time between two funding payments of an open position (default 8 hours, at 00:00, 08:00 and 16:00 UTC). */
+  fundingEveryMs: number;
   /**
    * 'final': each order is reported once, when it is done (filled orders as
    * `open` followed by their fills, the rest `cancelled`): the fewest writes,
@@ -166,6 +218,8 @@ export interface SimulationOptions extends Partial<SimulationSettings> {
   startTime: number;
   /** The bot's name: the `bot` label, the events' source, the client order id prefix. */
   botName?: string;
+  /** Who trades (default: DEFAULT_TRADER alone). */
+  traders?: readonly SimulatedTrader[];
   /** Distinguishes client order ids of separate runs (default: the start time, base 36). */
   runId?: string;
   /** Per "venue/market", where to start from (default: the spec's start price, flat). */
@@ -194,16 +248,24 @@ interface MarketState {
   spec: SimulatedMarketSpec;
   labels: Record<string, string>;
   price: number;
+  bars: { '1m': Bar | null; '1h': Bar | null };
+  /** Whether it has quoted yet (the first step always does). */
+  quoted: boolean;
+  messagesInStep: number;
+  traders: TraderState[];
+}
+
+/** One trader's book in one market. */
+interface TraderState {
+  trader: SimulatedTrader;
+  account: string;
+  labels: Record<string, string>;
   inventory: number;
   avgEntry: number | null;
   realized: number;
   bid: WorkingOrder | null;
   ask: WorkingOrder | null;
   suppressed: { buy: boolean; sell: boolean };
-  bars: { '1m': Bar | null; '1h': Bar | null };
-  /** Whether it has quoted yet (the first step always does). */
-  quoted: boolean;
-  messagesInStep: number;
 }
 
 const MINUTE = 60_000;
@@ -214,6 +276,7 @@ const DEFAULT_SETTINGS: SimulationSettings = {
   metricEveryMs: MINUTE,
   positionEveryMs: 5 * MINUTE,
   quoteEveryMs: 5 * MINUTE,
+  fundingEveryMs: 8 * HOUR,
   lifecycle: 'final',
   emitOpenBars: false,
 };
@@ -236,22 +299,34 @@ export class TradingSimulation {
     this.runId = options.runId ?? options.startTime.toString(36);
     this.settings = { ...DEFAULT_SETTINGS, ...pickSettings(options) };
     this.now = options.startTime;
+    const traders = options.traders?.length ? options.traders : [DEFAULT_TRADER];
     this.markets = options.markets.map((spec) => {
       const start = options.initialState?.[`${spec.venue}/${spec.market}`];
-      const inventory = start?.inventory ?? 0;
+      const price = start?.price ?? spec.startPrice;
+      const labels = { venue: spec.venue, market: spec.market, bot: this.botName };
       return {
         spec,
-        labels: { venue: spec.venue, market: spec.market, bot: this.botName },
-        price: start?.price ?? spec.startPrice,
-        inventory,
-        avgEntry: inventory === 0 ? null : (start?.avgEntryPrice ?? start?.price ?? spec.startPrice),
-        realized: start?.realizedPnl ?? 0,
-        bid: null,
-        ask: null,
-        suppressed: { buy: false, sell: false },
+        labels,
+        price,
         bars: { '1m': null, '1h': start?.hourBar && start.hourBar.start === Math.floor(options.startTime / HOUR) * HOUR ? { ...start.hourBar } : null },
         quoted: false,
         messagesInStep: 0,
+        traders: traders.map((trader): TraderState => {
+          const account = trader.accountAt(spec.venue);
+          const own = start?.traders?.[`${account}/${trader.strategy}`] ?? (traders.length === 1 ? start : undefined);
+          const inventory = own?.inventory ?? 0;
+          return {
+            trader,
+            account,
+            labels: trader === DEFAULT_TRADER ? labels : { ...labels, account, strategy: trader.strategy },
+            inventory,
+            avgEntry: inventory === 0 ? null : (own?.avgEntryPrice ?? price),
+            realized: own?.realizedPnl ?? 0,
+            bid: null,
+            ask: null,
+            suppressed: { buy: false, sell: false },
+          };
+        }),
       };
     });
     this.extra = (options.extraSeries ?? []).map((series) => ({ series, value: 50 + this.random() * 100 }));
@@ -267,21 +342,25 @@ export class TradingSimulation {
     this.settings = { ...this.settings, ...settings };
   }
 
-  /** Where each market stands now. */
-  marketStates(): Array<{ venue: string; market: string; price: number; inventory: number; avgEntryPrice: number | null; realizedPnl: number }> {
-    return this.markets.map((m) => ({
-      venue: m.spec.venue,
-      market: m.spec.market,
-      price: m.price,
-      inventory: m.inventory,
-      avgEntryPrice: m.avgEntry,
-      realizedPnl: m.realized,
-    }));
+  /** Where each trader stands in each market now. */
+  traderStates(): Array<{ account: string; strategy: string; venue: string; market: string; price: number; inventory: number; avgEntryPrice: number | null; realizedPnl: number }> {
+    return this.markets.flatMap((m) =>
+      m.traders.map((t) => ({
+        account: t.account,
+        strategy: t.trader.strategy,
+        venue: m.spec.venue,
+        market: m.spec.market,
+        price: m.price,
+        inventory: t.inventory,
+        avgEntryPrice: t.avgEntry,
+        realizedPnl: t.realized,
+      })),
+    );
   }
 
   /** Runs whole steps up to `timeMs` and returns what happened. */
   advanceTo(timeMs: number): SimulationOutput {
-    const out: SimulationOutput = { orders: [], fills: [], positions: [], candles: [], points: [], events: [] };
+    const out: SimulationOutput = { orders: [], fills: [], positions: [], funding: [], candles: [], points: [], events: [] };
     const { stepMs } = this.settings;
     while (this.now + stepMs <= timeMs) {
       const from = this.now;
@@ -289,8 +368,11 @@ export class TradingSimulation {
       for (const market of this.markets) this.stepMarket(market, from, to, out);
       this.now = to;
       if (crossed(from, to, this.settings.metricEveryMs)) this.emitMetrics(to, out);
-      if (crossed(from, to, this.settings.positionEveryMs)) for (const market of this.markets) out.positions.push(this.snapshot(market, to));
+      if (crossed(from, to, this.settings.positionEveryMs)) {
+        for (const market of this.markets) for (const trader of market.traders) out.positions.push(this.snapshot(market, trader, to));
+      }
       if (crossed(from, to, HOUR)) this.emitRiskCheck(to, out);
+      if (crossed(from, to, this.settings.fundingEveryMs)) this.chargeFunding(Math.floor(to / this.settings.fundingEveryMs) * this.settings.fundingEveryMs, out);
     }
     this.reportOrders(out);
     if (this.settings.emitOpenBars) {
@@ -309,7 +391,10 @@ export class TradingSimulation {
   private stepMarket(market: MarketState, from: number, to: number, out: SimulationOutput): void {
     const { spec } = market;
     const { stepMs, quoteEveryMs } = this.settings;
-    if (!market.quoted || crossed(from - stepMs, from, quoteEveryMs)) this.requote(market, from, out);
+    if (!market.quoted || crossed(from - stepMs, from, quoteEveryMs)) {
+      market.quoted = true;
+      for (const trader of market.traders) this.requote(market, trader, from, out);
+    }
     const open = market.price;
     const sigma = spec.volatilityPerMinute * Math.sqrt(stepMs / MINUTE);
     const close = open * Math.exp(sigma * normalDeviate(this.random));
@@ -323,8 +408,10 @@ export class TradingSimulation {
 
     // A quote is filled when the price trades through it during the step.
     const fillTime = from + Math.floor(this.random() * stepMs);
-    if (market.bid?.state === 'open' && low <= Number(market.bid.order.price)) this.fill(market, market.bid, fillTime, out);
-    if (market.ask?.state === 'open' && high >= Number(market.ask.order.price)) this.fill(market, market.ask, fillTime, out);
+    for (const trader of market.traders) {
+      if (trader.bid?.state === 'open' && low <= Number(trader.bid.order.price)) this.fill(market, trader, trader.bid, fillTime, out);
+      if (trader.ask?.state === 'open' && high >= Number(trader.ask.order.price)) this.fill(market, trader, trader.ask, fillTime, out);
+    }
 
     for (const timeframe of ['1m', '1h'] as const) {
       const width = timeframe === '1m' ? MINUTE : HOUR;
@@ -347,34 +434,35 @@ export class TradingSimulation {
     }
   }
 
-  private requote(market: MarketState, at: number, out: SimulationOutput): void {
+  private requote(market: MarketState, trader: TraderState, at: number, out: SimulationOutput): void {
     const { spec } = market;
-    market.quoted = true;
     for (const side of ['bid', 'ask'] as const) {
-      const working = market[side];
+      const working = trader[side];
       if (working?.state === 'open') {
         working.state = 'cancelled';
         working.cancelTime = at;
       }
-      market[side] = null;
+      trader[side] = null;
     }
-    const skewBps = -(market.inventory / spec.maxInventory) * spec.halfSpreadBps;
-    const half = spec.halfSpreadBps * (0.8 + 0.4 * this.random());
+    const skewBps = -(trader.inventory / spec.maxInventory) * spec.halfSpreadBps;
+    const half = spec.halfSpreadBps * (trader.trader.spreadFactor ?? 1) * (0.8 + 0.4 * this.random());
     const bidPrice = market.price * (1 - (half - skewBps) / 10_000);
     const askPrice = market.price * (1 + (half + skewBps) / 10_000);
-    const allowBuy = market.inventory < spec.maxInventory;
-    const allowSell = market.inventory > -spec.maxInventory;
-    this.riskDecision(market, 'buy', allowBuy, at, out);
-    this.riskDecision(market, 'sell', allowSell, at, out);
-    if (allowBuy) market.bid = this.place(market, 'buy', bidPrice, at);
-    if (allowSell) market.ask = this.place(market, 'sell', askPrice, at);
+    const allowBuy = trader.inventory < spec.maxInventory;
+    const allowSell = trader.inventory > -spec.maxInventory;
+    this.riskDecision(market, trader, 'buy', allowBuy, at, out);
+    this.riskDecision(market, trader, 'sell', allowSell, at, out);
+    if (allowBuy) trader.bid = this.place(market, trader, 'buy', bidPrice, at);
+    if (allowSell) trader.ask = this.place(market, trader, 'sell', askPrice, at);
   }
 
-  private place(market: MarketState, side: SimSide, price: number, at: number): WorkingOrder {
+  private place(market: MarketState, trader: TraderState, side: SimSide, price: number, at: number): WorkingOrder {
     this.orderSequence += 1;
     const { spec } = market;
     const order: SimOrder = {
       clientOrderId: `${this.botName}-${this.runId}-${this.orderSequence}`,
+      account: trader.account,
+      strategy: trader.trader.strategy,
       time: new Date(at),
       venue: spec.venue,
       market: spec.market,
@@ -391,7 +479,7 @@ export class TradingSimulation {
     return working;
   }
 
-  private fill(market: MarketState, working: WorkingOrder, time: number, out: SimulationOutput): void {
+  private fill(market: MarketState, trader: TraderState, working: WorkingOrder, time: number, out: SimulationOutput): void {
     const { spec } = market;
     const { order } = working;
     const price = Number(order.price);
@@ -406,6 +494,8 @@ export class TradingSimulation {
       const fee = price * Number(partText) * MAKER_FEE_RATE;
       out.fills.push({
         clientOrderId: order.clientOrderId,
+        account: order.account,
+        strategy: order.strategy,
         venueFillId: `${order.clientOrderId}-f${i + 1}`,
         time: new Date(time + i * 137),
         price: order.price,
@@ -413,11 +503,11 @@ export class TradingSimulation {
         fee: fee.toFixed(8),
         feeCurrency: spec.quote,
       });
-      this.applyFill(market, order.side, price, Number(partText), fee);
+      this.applyFill(trader, order.side, price, Number(partText), fee);
     });
     working.state = 'filled';
-    if (market.bid === working) market.bid = null;
-    if (market.ask === working) market.ask = null;
+    if (trader.bid === working) trader.bid = null;
+    if (trader.ask === working) trader.ask = null;
     // The order must be stored before its fills.
     if (working.reported === 'none') {
       out.orders.push({ ...order });
@@ -426,38 +516,39 @@ export class TradingSimulation {
   }
 
   /** Average-cost ledger: adding moves the average entry, reducing realizes PnL (fees always count). */
-  private applyFill(market: MarketState, side: SimSide, price: number, size: number, fee: number): void {
+  private applyFill(trader: TraderState, side: SimSide, price: number, size: number, fee: number): void {
     const signed = side === 'buy' ? size : -size;
-    const before = market.inventory;
-    market.realized -= fee;
+    const before = trader.inventory;
+    trader.realized -= fee;
     if (before === 0 || Math.sign(before) === Math.sign(signed)) {
       const total = before + signed;
-      market.avgEntry = ((market.avgEntry ?? price) * Math.abs(before) + price * size) / Math.abs(total);
-      market.inventory = round(total, 10);
+      trader.avgEntry = ((trader.avgEntry ?? price) * Math.abs(before) + price * size) / Math.abs(total);
+      trader.inventory = round(total, 10);
       return;
     }
     const closing = Math.min(Math.abs(before), size);
-    market.realized += (price - (market.avgEntry ?? price)) * closing * Math.sign(before);
+    trader.realized += (price - (trader.avgEntry ?? price)) * closing * Math.sign(before);
     const after = round(before + signed, 10);
-    market.inventory = after;
-    if (market.inventory === 0) market.avgEntry = null;
-    else if (Math.sign(after) !== Math.sign(before)) market.avgEntry = price;
+    trader.inventory = after;
+    if (trader.inventory === 0) trader.avgEntry = null;
+    else if (Math.sign(after) !== Math.sign(before)) trader.avgEntry = price;
   }
 
-  private riskDecision(market: MarketState, side: SimSide, allowed: boolean, at: number, out: SimulationOutput): void {
+  private riskDecision(market: MarketState, trader: TraderState, side: SimSide, allowed: boolean, at: number, out: SimulationOutput): void {
     const suppressed = !allowed;
-    if (market.suppressed[side] === suppressed) return;
-    market.suppressed[side] = suppressed;
+    if (trader.suppressed[side] === suppressed) return;
+    trader.suppressed[side] = suppressed;
     const { spec } = market;
+    const who = trader.trader === DEFAULT_TRADER ? {} : { account: trader.account, strategy: trader.trader.strategy };
     out.events.push({
       time: new Date(at),
       kind: 'risk.decision',
       source: this.botName,
       severity: suppressed ? 'warning' : 'info',
       message: suppressed
-        ? `${spec.market}: ${side} quotes suppressed, inventory ${round(market.inventory, 6)} at limit ${spec.maxInventory}`
-        : `${spec.market}: ${side} quotes resumed, inventory ${round(market.inventory, 6)}`,
-      payload: { venue: spec.venue, market: spec.market, side, decision: suppressed ? 'suppress' : 'resume', inventory: round(market.inventory, 6), limit: spec.maxInventory },
+        ? `${spec.market}: ${side} quotes suppressed, inventory ${round(trader.inventory, 6)} at limit ${spec.maxInventory}`
+        : `${spec.market}: ${side} quotes resumed, inventory ${round(trader.inventory, 6)}`,
+      payload: { venue: spec.venue, market: spec.market, ...who, side, decision: suppressed ? 'suppress' : 'resume', inventory: round(trader.inventory, 6), limit: spec.maxInventory },
     });
   }
 
@@ -466,21 +557,29 @@ export class TradingSimulation {
   private emitMetrics(at: number, out: SimulationOutput): void {
     for (const market of this.markets) {
       const { spec, labels } = market;
-      const spreadBps = market.bid && market.ask ? ((Number(market.ask.order.price) - Number(market.bid.order.price)) / market.price) * 10_000 : 0;
-      const unrealized = market.avgEntry === null ? 0 : (market.price - market.avgEntry) * market.inventory;
       const spike = this.random() < 0.004;
       const lag = spike ? 400 + this.random() * 2_000 : Math.exp(Math.log(12) + 0.45 * normalDeviate(this.random));
-      const values: Record<(typeof BOT_METRICS)[number], number> = {
+      const marketValues: Partial<Record<(typeof BOT_METRICS)[number], number>> = {
         'bot.mid_price': round(market.price, spec.priceDecimals + 2),
-        'bot.spread_bps': round(spreadBps, 3),
-        'bot.inventory': round(market.inventory, 8),
-        'bot.pnl': round(market.realized + unrealized, 6),
-        'risk.exposure': round(Math.abs(market.inventory) * market.price, 4),
         'feed.lag_ms': round(lag, 3),
         'feed.messages_per_s': Math.round(market.messagesInStep / (this.settings.stepMs / 1000)),
-        'order.latency_ms': round(Math.exp(Math.log(6) + 0.35 * normalDeviate(this.random)), 3),
       };
-      for (const name of BOT_METRICS) out.points.push({ name, value: values[name], timestamp: at, labels });
+      const traderValues = market.traders.map((trader) => {
+        const spreadBps = trader.bid && trader.ask ? ((Number(trader.ask.order.price) - Number(trader.bid.order.price)) / market.price) * 10_000 : 0;
+        const unrealized = trader.avgEntry === null ? 0 : (market.price - trader.avgEntry) * trader.inventory;
+        const values: Partial<Record<(typeof BOT_METRICS)[number], number>> = {
+          'bot.spread_bps': round(spreadBps, 3),
+          'bot.inventory': round(trader.inventory, 8),
+          'bot.pnl': round(trader.realized + unrealized, 6),
+          'risk.exposure': round(Math.abs(trader.inventory) * market.price, 4),
+          'order.latency_ms': round(Math.exp(Math.log(6) + 0.35 * normalDeviate(this.random)), 3),
+        };
+        return { labels: trader.labels, values };
+      });
+      for (const name of BOT_METRICS) {
+        if (MARKET_METRICS.has(name)) out.points.push({ name, value: marketValues[name] as number, timestamp: at, labels });
+        else for (const t of traderValues) out.points.push({ name, value: t.values[name] as number, timestamp: at, labels: t.labels });
+      }
       if (lag > 1_000) {
         out.events.push({
           time: new Date(at),
@@ -499,8 +598,9 @@ export class TradingSimulation {
   }
 
   private emitRiskCheck(at: number, out: SimulationOutput): void {
-    const exposure = this.markets.reduce((sum, m) => sum + Math.abs(m.inventory) * m.price, 0);
-    const pnl = this.markets.reduce((sum, m) => sum + m.realized + (m.avgEntry === null ? 0 : (m.price - m.avgEntry) * m.inventory), 0);
+    const books = this.markets.flatMap((m) => m.traders.map((t) => ({ m, t })));
+    const exposure = books.reduce((sum, { m, t }) => sum + Math.abs(t.inventory) * m.price, 0);
+    const pnl = books.reduce((sum, { m, t }) => sum + t.realized + (t.avgEntry === null ? 0 : (m.price - t.avgEntry) * t.inventory), 0);
     out.events.push({
       time: new Date(at),
       kind: 'risk.check',
@@ -511,17 +611,42 @@ export class TradingSimulation {
     });
   }
 
-  private snapshot(market: MarketState, at: number): SimPosition {
+  /** Funding of every open position: longs pay a positive rate, shorts receive it; the amount counts in realized PnL. */
+  private chargeFunding(at: number, out: SimulationOutput): void {
+    for (const market of this.markets) {
+      const rate = round((this.random() - 0.35) * 0.0004, 8);
+      for (const trader of market.traders) {
+        if (trader.inventory === 0) continue;
+        const amount = round(-trader.inventory * market.price * rate, 8);
+        trader.realized += amount;
+        out.funding.push({
+          time: new Date(at),
+          account: trader.account,
+          strategy: trader.trader.strategy,
+          venue: market.spec.venue,
+          market: market.spec.market,
+          rate: rate.toFixed(8),
+          amount: amount.toFixed(8),
+          currency: market.spec.quote,
+          venuePaymentId: `${this.botName}-${trader.trader.strategy}-${market.spec.market}-${at}`,
+        });
+      }
+    }
+  }
+
+  private snapshot(market: MarketState, trader: TraderState, at: number): SimPosition {
     const { spec } = market;
-    const unrealized = market.avgEntry === null ? 0 : (market.price - market.avgEntry) * market.inventory;
+    const unrealized = trader.avgEntry === null ? 0 : (market.price - trader.avgEntry) * trader.inventory;
     return {
       time: new Date(at),
+      account: trader.account,
+      strategy: trader.trader.strategy,
       venue: spec.venue,
       market: spec.market,
-      size: market.inventory.toFixed(8),
-      avgEntryPrice: market.avgEntry === null ? null : market.avgEntry.toFixed(spec.priceDecimals + 4),
+      size: trader.inventory.toFixed(8),
+      avgEntryPrice: trader.avgEntry === null ? null : trader.avgEntry.toFixed(spec.priceDecimals + 4),
       unrealizedPnl: unrealized.toFixed(8),
-      realizedPnl: market.realized.toFixed(8),
+      realizedPnl: trader.realized.toFixed(8),
     };
   }
 
