@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createStorage, type Storage } from '@ag/storage-core';
-import { createTestDatabase, describeEachEngine, type TestDatabase } from '@ag/storage-testing';
+import { createTestDatabase, describeEachServer, type TestDatabase } from '@ag/storage-testing';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
@@ -37,9 +37,7 @@ function runBotSim(url: string, bot: string): Promise<Exit> {
   });
 }
 
-describeEachEngine('two bot-sim processes on one server', ({ adminUrl }) => {
-  // Several processes need a database server.
-  const serverOnly = adminUrl === undefined;
+describeEachServer('two bot-sim processes on one server', ({ adminUrl }) => {
   let database: TestDatabase | undefined;
   let storage: Storage;
   let exits: Exit[] = [];
@@ -47,7 +45,6 @@ describeEachEngine('two bot-sim processes on one server', ({ adminUrl }) => {
   const count = async (sql: string, params: unknown[] = []) => Number((await storage.query<{ n: number }>(sql, params))[0]?.n);
 
   beforeAll(async () => {
-    if (serverOnly) return;
     database = await createTestDatabase(adminUrl);
     exits = await Promise.all(bots.map((bot) => runBotSim(database!.url, bot)));
     storage = await createStorage({ url: database.url, env: {}, config: { logging: { level: 'warn' } } });
@@ -57,7 +54,7 @@ describeEachEngine('two bot-sim processes on one server', ({ adminUrl }) => {
     await database?.drop();
   });
 
-  it.skipIf(serverOnly)('both processes run to the end and stop cleanly', () => {
+  it('both processes run to the end and stop cleanly', () => {
     for (const exit of exits) {
       expect([exit.bot, exit.code, exit.err.trim()]).toEqual([exit.bot, 0, '']);
       expect(exit.out).toMatch(/\[bot-sim\] stopped: [\d,]+ live points accepted, [\d,]+ flushed, 0 left in the buffer, 0 dead-lettered/);
@@ -66,7 +63,7 @@ describeEachEngine('two bot-sim processes on one server', ({ adminUrl }) => {
     }
   });
 
-  it.skipIf(serverOnly)('keeps each bot\'s orders, fills and positions under its own strategies, in the shared accounts', async () => {
+  it('keeps each bot\'s orders, fills and positions under its own strategies, in the shared accounts', async () => {
     for (const bot of bots) {
       const strategies = await storage.query<{ strategy_id: string }>(`SELECT DISTINCT strategy_id FROM orders WHERE client_order_id LIKE $1 ORDER BY 1`, [`${bot}-%`]);
       expect(strategies.map((s) => s.strategy_id)).toEqual([`${bot}.mm-1`, `${bot}.mm-2`]);
@@ -77,7 +74,7 @@ describeEachEngine('two bot-sim processes on one server', ({ adminUrl }) => {
     expect(sharing.map((s) => s.strategy_id)).toEqual(['alpha.mm-1', 'alpha.mm-2', 'beta.mm-1', 'beta.mm-2']);
   });
 
-  it.skipIf(serverOnly)('stores every fill once, on an order of its own strategy, and fills each order by exactly the sum of its fills', async () => {
+  it('stores every fill once, on an order of its own strategy, and fills each order by exactly the sum of its fills', async () => {
     expect(await count(`SELECT count(*)::int AS n FROM fills`)).toBeGreaterThan(0);
     expect(await count(`SELECT count(*)::int AS n FROM fills`)).toBe(await count(`SELECT count(*)::int AS n FROM fill_keys`));
     expect(await count(`SELECT count(*)::int AS n FROM fills f JOIN orders o ON o.id = f.order_id WHERE (f.account_id, f.strategy_id) <> (o.account_id, o.strategy_id)`)).toBe(0);

@@ -238,7 +238,7 @@ describeEachEngine('ag-storage data commands', ({ engine, adminUrl }) => {
     expect(status.code).toBe(0);
     expect(status.out).toMatch(/^metric_points\s+90 d$/m);
     const report = JSON.parse((await run('retention', 'run', '--json')).out);
-    expect(report.tables.map((t: { table: string }) => t.table).sort()).toEqual(['candles', 'events', 'fills', 'metric_points', 'orders', 'positions']);
+    expect(report.tables.map((t: { table: string }) => t.table).sort()).toEqual(['candles', 'events', 'fills', 'funding_payments', 'metric_points', 'orders', 'positions']);
     expect(report.tables.reduce((n: number, t: { rowsDeleted: number }) => n + t.rowsDeleted, 0)).toBe(0);
     expect((await run('retention', 'sideways')).code).toBe(2);
   });
