@@ -13,6 +13,15 @@ export {
   type SeriesQuery,
 } from './query/query-options.js';
 export type { AggregatedMetric, AggregatedResult, AggregateValues } from './query/aggregate-query.js';
+export {
+  AGGREGATION_REGISTRY,
+  MERGE_STATE_COLUMNS,
+  aggregationDefinition,
+  describeAggregations,
+  type AggregationDefinition,
+  type RollupLevel,
+} from './query/aggregation-registry.js';
+export { rollupRoutingAvailable } from './query/rollup-routing.js';
 export type { SeriesInfo } from './query/series-lookup.js';
 export { parseBucketWidth, MAX_BUCKET_MS } from './query/bucket-width.js';
 export { retryDelayMs, type BackoffPolicy } from './ingest/retry-backoff.js';

@@ -1,12 +1,17 @@
 // queryAggregated on every engine: every aggregation equals an oracle the
 // test computes from the points it inserted; group-by, several metrics, odd
 // bucket widths and gap filling; and results read from metrics_hourly /
-// metrics_daily equal the raw computation, including after late data.
+// metrics_daily equal the raw computation, including after late data, for
+// ranges on and off bucket boundaries (whole buckets from the rollups, the
+// partial edges from raw points). Where rollups can never be proven complete
+// (rollupRoutingAvailable(capabilities) false: apache-only TimescaleDB) every
+// answer is read from the raw points.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshAllRollups, ValidationError } from '@ag/storage-core';
 import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
-import { AGGREGATIONS, StorageEngine, type AggregatedMetric, type Aggregation, type AggregateQuery } from '../src/index.js';
+import fc from 'fast-check';
+import { AGGREGATIONS, StorageEngine, rollupRoutingAvailable, type AggregatedMetric, type AggregatedResult, type Aggregation, type AggregateQuery } from '../src/index.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -191,14 +196,18 @@ describeEachEngine('aggregates', ({ engine, adminUrl }) => {
   });
 
   describe('from the rollups', () => {
-    const compare = async (q: AggregateQuery, source: string) => {
+    /** The source the routed query reports: `source` where rollups can be proven complete, raw elsewhere. */
+    const compare = async (q: AggregateQuery, source: string, segments?: string[]) => {
+      const routes = rollupRoutingAvailable(storage.capabilities);
       const routed = await metrics.queryAggregated(q);
       const direct = await raw.queryAggregated(q);
       expect(direct.source).toBe('raw');
-      expect(routed.source).toBe(source);
+      expect(routed.source).toBe(routes ? source : 'raw');
+      if (segments) expect(sourcesOf(routed)).toEqual(routes ? segments : ['raw']);
       expectSameResults(routed, direct);
       return routed;
     };
+    const sourcesOf = (result: AggregatedResult) => result.segments.map((s) => s.source);
 
     beforeAll(async () => {
       // An explicit end, so that the test does not depend on the machine's clock.
@@ -211,8 +220,10 @@ describeEachEngine('aggregates', ({ engine, adminUrl }) => {
       expectSameResults(routed, oracle(rows, { names: ['agg.price'], start: q.start, end: q.end, bucketMs: HOUR, groupByVenue: true, aggregations: AGGREGATIONS }));
     });
 
-    it('reads daily rows for daily buckets', async () => {
-      await compare({ name: ['agg.price', 'agg.volume'], start: T0, end: T0 + 2 * DAY, bucket: '1d', aggregations: [...AGGREGATIONS], groupBy: 'venue' }, 'metrics_daily');
+    it('reads daily rows for daily buckets; percentiles and stddev of a day from the raw points (the daily level does not hold them)', async () => {
+      const mergeable: Aggregation[] = ['count', 'sum', 'avg', 'min', 'max', 'first', 'last'];
+      await compare({ name: ['agg.price', 'agg.volume'], start: T0, end: T0 + 2 * DAY, bucket: '1d', aggregations: mergeable, groupBy: 'venue' }, 'metrics_daily', ['metrics_daily']);
+      await compare({ name: ['agg.price', 'agg.volume'], start: T0, end: T0 + 2 * DAY, bucket: '1d', aggregations: [...AGGREGATIONS], groupBy: 'venue' }, 'raw', ['raw']);
     });
 
     it('combines hourly rows into wider buckets and across series for count, sum, avg, min and max', async () => {
@@ -228,8 +239,68 @@ describeEachEngine('aggregates', ({ engine, adminUrl }) => {
       await compare({ name: 'agg.price', start: T0, end: T0 + DAY, bucket: '2h', aggregations: ['p99', 'stddev'], groupBy: 'venue' }, 'raw');
     });
 
-    it('reads raw points when the range is not on bucket boundaries', async () => {
-      await compare({ name: 'agg.price', start: T0 + 60_000, end: T0 + DAY, bucket: '1h', aggregations: ['count', 'avg'], groupBy: 'venue' }, 'raw');
+    it('reads whole hours from the rollup and the partial edges from raw points when the range is not on bucket boundaries', async () => {
+      const result = await compare(
+        { name: 'agg.price', start: T0 + 60_000, end: T0 + DAY - 17_000, bucket: '1h', aggregations: ['count', 'avg', 'min', 'max', 'sum'], groupBy: 'venue' },
+        'metrics_hourly',
+        ['raw', 'metrics_hourly', 'raw'],
+      );
+      if (rollupRoutingAvailable(storage.capabilities)) {
+        expect(result.segments.map((s) => [s.start.getTime() - T0, s.end.getTime() - T0])).toEqual([
+          [60_000, HOUR],
+          [HOUR, DAY - HOUR],
+          [DAY - HOUR, DAY - 17_000],
+        ]);
+      }
+    });
+
+    it('reads percentiles and stddev of hourly buckets of one series from hourly rows, the partial edge buckets from raw points', async () => {
+      await compare(
+        { name: 'agg.price', start: T0 + 25 * 60_000, end: T0 + 20 * HOUR + 5 * 60_000, bucket: '1h', aggregations: [...AGGREGATIONS], groupBy: 'venue' },
+        'metrics_hourly',
+        ['raw', 'metrics_hourly', 'raw'],
+      );
+    });
+
+    it('reads whole days from metrics_daily, the partial days from metrics_hourly and the partial hours from raw points', async () => {
+      await compare(
+        { name: 'agg.price', start: T0 + 3 * HOUR + 1234, end: T0 + DAY + DAY / 2 + 999, bucket: '1d', aggregations: ['count', 'sum', 'avg', 'min', 'max', 'first', 'last'], groupBy: 'venue' },
+        'metrics_hourly',
+        ['raw', 'metrics_hourly', 'raw'],
+      );
+      const q: AggregateQuery = { name: ['agg.price', 'agg.volume'], start: T0 + 1234, end: T0 + 3 * DAY - 90 * 60_000, bucket: '1d', aggregations: ['count', 'sum', 'max', 'min', 'avg'] };
+      await compare(q, 'metrics_daily', ['raw', 'metrics_hourly', 'metrics_daily', 'metrics_hourly', 'raw']);
+    });
+
+    it('merges across the series of a group only what combines exactly (first/last, percentiles: raw)', async () => {
+      await compare({ name: 'agg.price', start: T0 + 1000, end: T0 + 5 * HOUR, bucket: '1h', aggregations: ['count', 'max'] }, 'metrics_hourly', ['raw', 'metrics_hourly']);
+      await compare({ name: 'agg.price', start: T0 + 1000, end: T0 + 5 * HOUR, bucket: '1h', aggregations: ['count', 'last'] }, 'raw', ['raw']);
+      await compare({ name: 'agg.price', start: T0 + 1000, end: T0 + 5 * HOUR, bucket: '1h', aggregations: ['p95'], groupBy: 'venue' }, 'metrics_hourly', ['raw', 'metrics_hourly']);
+      await compare({ name: 'agg.price', start: T0 + 1000, end: T0 + 5 * HOUR - 1, bucket: '1h', aggregations: ['p95'], groupBy: 'venue' }, 'metrics_hourly', ['raw', 'metrics_hourly', 'raw']);
+      await compare({ name: 'agg.price', start: T0 + 1000, end: T0 + 5 * HOUR, bucket: '2h', aggregations: ['p95'], groupBy: 'venue' }, 'raw', ['raw']);
+    });
+
+    it('answers any range as the raw points do (property: random edges, widths and aggregations)', async () => {
+      const widths = ['1h', '2h', '6h', '1d'];
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: 2 * DAY - 1 }),
+          fc.integer({ min: 1, max: 2 * DAY }),
+          fc.constantFrom(...widths),
+          fc.subarray([...AGGREGATIONS], { minLength: 1 }),
+          fc.boolean(),
+          async (startOffset, length, bucket, aggregations, grouped) => {
+            const q: AggregateQuery = { name: 'agg.price', start: T0 + startOffset, end: Math.min(T0 + 2 * DAY, T0 + startOffset + length), bucket, aggregations, ...(grouped ? { groupBy: 'venue' } : {}) };
+            const routed = await metrics.queryAggregated(q);
+            expectSameResults(routed, await raw.queryAggregated(q));
+            const covered = routed.segments.map((s) => [s.start.getTime(), s.end.getTime()]);
+            expect(covered[0]?.[0]).toBe(T0 + startOffset);
+            expect(covered[covered.length - 1]?.[1]).toBe(new Date(q.end).getTime());
+            covered.slice(1).forEach(([from], i) => expect(from).toBe(covered[i]?.[1]));
+          },
+        ),
+        { numRuns: 25 },
+      );
     });
 
     it('reads data beyond the last refresh from the continuous aggregate in real time, or raw from a rollup table', async () => {
@@ -239,6 +310,8 @@ describeEachEngine('aggregates', ({ engine, adminUrl }) => {
       );
       const q: AggregateQuery = { name: 'agg.future', start: future, end: future + DAY, bucket: '1h', aggregations: ['count', 'sum', 'max', 'p90'] };
       const routed = await compare(q, storage.capabilities.continuousAggregates ? 'metrics_hourly' : 'raw');
+      // Past the refresh: an unaligned range keeps reading raw points from a rollup table too.
+      await compare({ ...q, start: future + 1, end: future + DAY - 1 }, storage.capabilities.continuousAggregates ? 'metrics_hourly' : 'raw');
       expect(routed.reduce((n, r) => n + (r.count ?? 0), 0)).toBe(400);
     });
 
@@ -259,6 +332,21 @@ describeEachEngine('aggregates', ({ engine, adminUrl }) => {
       expect(stale.find((r) => r.labels.venue === 'x' && r.bucket.getTime() === T0 + 3 * HOUR)?.max).toBe(1_000_000);
       await refreshAllRollups(storage.engine, { sourceTable: 'metric_points', start: new Date(T0), end: new Date(T0 + DAY) });
       await compare(q, 'metrics_hourly');
+    });
+
+    it('reads a late point at a partial edge from the raw points, and a late point in a whole bucket only after a refresh', async () => {
+      const q: AggregateQuery = { name: 'agg.price', start: T0 + 7 * HOUR + 30 * 60_000, end: T0 + 12 * HOUR + 10 * 60_000, bucket: '1h', aggregations: ['count', 'max', 'sum'], groupBy: 'venue' };
+      await compare(q, 'metrics_hourly', ['raw', 'metrics_hourly', 'raw']);
+      // In the left edge [07:30, 08:00): raw points, so the rollup stays usable.
+      await metrics.insertMetric({ name: 'agg.price', value: 2_000_000, timestamp: T0 + 7 * HOUR + 45 * 60_000 + 3, labels: { venue: 'y' } });
+      const edge = await compare(q, 'metrics_hourly', ['raw', 'metrics_hourly', 'raw']);
+      expect(edge.find((r) => r.labels.venue === 'y' && r.bucket.getTime() === T0 + 7 * HOUR)?.max).toBe(2_000_000);
+      // In a whole bucket [09:00, 10:00): the hourly rollup is stale there until refreshed.
+      await metrics.insertMetric({ name: 'agg.price', value: 3_000_000, timestamp: T0 + 9 * HOUR + 11, labels: { venue: 'y' } });
+      const stale = await compare(q, 'raw', ['raw']);
+      expect(stale.find((r) => r.labels.venue === 'y' && r.bucket.getTime() === T0 + 9 * HOUR)?.max).toBe(3_000_000);
+      await refreshAllRollups(storage.engine, { sourceTable: 'metric_points', start: new Date(T0), end: new Date(T0 + DAY) });
+      await compare(q, 'metrics_hourly', ['raw', 'metrics_hourly', 'raw']);
     });
   });
 });

@@ -1,10 +1,12 @@
 // queryAggregated: bucketed statistics of the matching series, per metric
-// name and optional group-by labels, from the raw points or from a rollup
-// where RollupRouter proves it complete; then optional gap filling.
+// name and optional group-by labels, from the raw points or from a plan of
+// rollup and raw segments where RollupRouter proves the rollups complete;
+// then optional gap filling.
 
 import type { Queryable } from '@ag/storage-core';
-import { bucketStartMs, rawAggregateSql, rollupCombinedSql, rollupRowsSql } from './aggregate-sql.js';
-import type { Aggregation, NormalizedAggregateQuery } from './query-options.js';
+import { bucketStartMs, mergePlanSql, rawAggregateSql, rowsPlanSql, segmentParameters } from './aggregate-sql.js';
+import type { Aggregation } from './aggregation-registry.js';
+import type { NormalizedAggregateQuery } from './query-options.js';
 import type { RollupRouter } from './rollup-routing.js';
 import type { SeriesInfo } from './series-lookup.js';
 
@@ -21,7 +23,10 @@ export interface AggregatedMetric extends AggregateValues {
 /** Results, with whether max_results cut them and where they were computed from. */
 export type AggregatedResult = AggregatedMetric[] & {
   truncated: boolean;
+  /** The coarsest rollup read, or 'raw' when only raw points were. */
   source: 'raw' | 'metrics_hourly' | 'metrics_daily';
+  /** Where each part of [start, end) was read from, in time order. */
+  segments: Array<{ source: 'raw' | 'metrics_hourly' | 'metrics_daily'; start: Date; end: Date }>;
 };
 
 interface Group {
@@ -43,18 +48,24 @@ export async function runAggregateQuery(
   const route = router && groups.length > 0 ? await router.route(query, groups.every((g) => g.seriesCount === 1)) : undefined;
   let rows: AggregateRow[] = [];
   if (seriesIds.length > 0) {
-    const sql = !route
-      ? rawAggregateSql(query.aggregations)
-      : route.mode === 'rows'
-        ? rollupRowsSql(route.relation, query.aggregations)
-        : rollupCombinedSql(route.relation, query.aggregations);
-    const params = [seriesIds, groupIds, new Date(query.startMs), query.bucketMs, new Date(query.endMs), maxResults + 1];
+    const params: unknown[] = [seriesIds, groupIds, new Date(query.startMs), query.bucketMs, new Date(query.endMs), maxResults + 1];
+    let sql = rawAggregateSql(query.aggregations);
+    if (route) {
+      const { numbered, extra } = segmentParameters(route.segments);
+      sql = route.mode === 'rows' ? rowsPlanSql(query.aggregations, numbered) : mergePlanSql(query.aggregations, numbered);
+      params.push(...extra);
+    }
     rows = (await db.query<AggregateRow>(sql, params)).rows;
   }
   const results = query.fill === 'none' ? rows.map((row) => toMetric(row, groups, query.aggregations)) : fillGaps(rows, groups, query, maxResults + 1);
   const truncated = results.length > maxResults;
   if (truncated) results.length = maxResults;
-  return Object.assign(results, { truncated, source: route?.view ?? ('raw' as const) });
+  const segments = (route?.segments ?? [{ source: 'raw' as const, startMs: query.startMs, endMs: query.endMs }]).map((s) => ({
+    source: s.source,
+    start: new Date(s.startMs),
+    end: new Date(s.endMs),
+  }));
+  return Object.assign(results, { truncated, source: route?.view ?? ('raw' as const), segments });
 }
 
 /** Groups in a stable order (metric name, then group labels); group id = index. */

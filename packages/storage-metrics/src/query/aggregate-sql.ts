@@ -1,84 +1,120 @@
-// The SQL of queryAggregated, from the raw points or from a rollup
-// (metrics_hourly / metrics_daily, whose columns carry the aggregation
-// names). Buckets are date_bin(width, time, 2000-01-03 00:00 UTC), aligned
-// like TimescaleDB's time_bucket and like the rollups' hour and day buckets.
-// Series are mapped to result groups by a (series_id, group_id) list built in
-// TypeScript, so no label is extracted per point. Only whitelisted
-// aggregation names ever reach the SQL text.
+// The SQL of queryAggregated, from the raw points, from a rollup, or from a
+// plan of segments (raw edges, hourly and daily rollup rows: see
+// rollup-segments.ts). Buckets are date_bin(width, time, 2000-01-03 00:00
+// UTC), aligned like TimescaleDB's time_bucket and like the rollups' hour and
+// day buckets. Series are mapped to result groups by a (series_id, group_id)
+// list built in TypeScript, so no label is extracted per point. Only names
+// and SQL from the aggregation registry ever reach the SQL text; times are
+// parameters.
 
-import type { Aggregation } from './query-options.js';
+import { aggregationDefinition, MERGE_STATES, type Aggregation, type MergeState } from './aggregation-registry.js';
 
 export const BUCKET_ORIGIN_MS = Date.UTC(2000, 0, 3);
-const BUCKET = `date_bin($4::int8 * INTERVAL '1 millisecond', %TIME%, TIMESTAMPTZ '2000-01-03 00:00:00+00')`;
+const bucketOf = (time: string) => `date_bin($4::int8 * INTERVAL '1 millisecond', ${time}, TIMESTAMPTZ '2000-01-03 00:00:00+00')`;
 
-const RAW: Record<Aggregation, string> = {
-  count: 'count(*)',
-  sum: 'sum(p.value)',
-  avg: 'avg(p.value)',
-  min: 'min(p.value)',
-  max: 'max(p.value)',
-  stddev: 'stddev_samp(p.value)',
-  first: '(array_agg(p.value ORDER BY p.time ASC, p.series_id ASC))[1]',
-  last: '(array_agg(p.value ORDER BY p.time DESC, p.series_id DESC))[1]',
-  p50: 'percentile_cont(0.5) WITHIN GROUP (ORDER BY p.value)',
-  p90: 'percentile_cont(0.9) WITHIN GROUP (ORDER BY p.value)',
-  p95: 'percentile_cont(0.95) WITHIN GROUP (ORDER BY p.value)',
-  p99: 'percentile_cont(0.99) WITHIN GROUP (ORDER BY p.value)',
-};
-
-/** Re-aggregating rollup rows into wider buckets or several series: only what combines exactly. */
-const COMBINED: Partial<Record<Aggregation, string>> = {
-  count: 'sum(r.count)::int8',
-  sum: 'sum(r.sum)',
-  avg: 'sum(r.sum) / sum(r.count)::float8',
-  min: 'min(r.min)',
-  max: 'max(r.max)',
-  // Valid only when each group is one series (buckets then never overlap in time).
-  first: '(array_agg(r.first ORDER BY r.bucket ASC))[1]',
-  last: '(array_agg(r.last ORDER BY r.bucket DESC))[1]',
-};
-
-export const COMBINABLE_ACROSS_SERIES: ReadonlySet<Aggregation> = new Set(['count', 'sum', 'avg', 'min', 'max']);
-export const COMBINABLE_WITHIN_SERIES: ReadonlySet<Aggregation> = new Set(['count', 'sum', 'avg', 'min', 'max', 'first', 'last']);
-
-const GROUPS = 'JOIN unnest($1::int[], $2::int[]) AS g(series_id, group_id) ON g.series_id = %ALIAS%.series_id';
+const groups = (alias: string) => `JOIN unnest($1::int[], $2::int[]) AS g(series_id, group_id) ON g.series_id = ${alias}.series_id`;
 
 /** Parameters: $1 series ids, $2 their group ids, $3 start, $4 bucket ms, $5 end, $6 row limit. */
-export function rawAggregateSql(aggregations: Aggregation[]): string {
-  const columns = aggregations.map((a) => `${RAW[a]} AS ${a}`).join(',\n       ');
+export const BASE_PARAMETER_COUNT = 6;
+
+/**
+ * A segment of a plan as SQL: where to read it from and its [start, end)
+ * parameter numbers. Segments tile [$3, $5): the first starts at $3, the last
+ * ends at $5, the boundaries between them are $7, $8, ... (segmentParameters).
+ */
+export interface SqlSegment {
+  /** 'raw', or quoted SQL naming a rollup (or its materialized hypertable), never user input. */
+  relation: 'raw' | string;
+  startParam: number;
+  endParam: number;
+}
+
+function rawColumns(aggregations: readonly Aggregation[]): string {
+  return aggregations.map((a) => `${aggregationDefinition(a).raw} AS ${a}`).join(',\n       ');
+}
+
+/** Every aggregation computed from the raw points of [$3, $5). */
+export function rawAggregateSql(aggregations: readonly Aggregation[]): string {
   return `
-SELECT g.group_id, ${BUCKET.replace('%TIME%', 'p.time')} AS bucket,
-       ${columns}
+SELECT g.group_id, ${bucketOf('p.time')} AS bucket,
+       ${rawColumns(aggregations)}
   FROM metric_points p
-  ${GROUPS.replace('%ALIAS%', 'p')}
+  ${groups('p')}
  WHERE p.series_id = ANY($1::int[]) AND p.time >= $3 AND p.time < $5
  GROUP BY 1, 2
  ORDER BY 1, 2
  LIMIT $6`;
 }
 
-/** One rollup row is one result row: every aggregation is read as stored. */
-/** `relation` is quoted SQL naming a rollup (or its materialized hypertable), never user input. */
-export function rollupRowsSql(relation: string, aggregations: Aggregation[]): string {
-  const columns = aggregations.map((a) => `r.${a}`).join(', ');
+/**
+ * Each result bucket comes whole from one segment: raw segments (edges,
+ * each within one result bucket) computed from the points, rollup segments
+ * read as stored (bucket width = rollup width, one series per group).
+ */
+export function rowsPlanSql(aggregations: readonly Aggregation[], segments: readonly SqlSegment[]): string {
+  const branches = segments.map((s) =>
+    s.relation === 'raw'
+      ? `SELECT g.group_id, ${bucketOf('p.time')} AS bucket, ${rawColumns(aggregations)}
+  FROM metric_points p ${groups('p')}
+ WHERE p.series_id = ANY($1::int[]) AND p.time >= $${s.startParam} AND p.time < $${s.endParam}
+ GROUP BY 1, 2`
+      : `SELECT g.group_id, r.bucket, ${aggregations.map((a) => `r.${aggregationDefinition(a).rollupColumn} AS ${a}`).join(', ')}
+  FROM ${s.relation} r ${groups('r')}
+ WHERE r.series_id = ANY($1::int[]) AND r.bucket >= $${s.startParam} AND r.bucket < $${s.endParam} AND $4::int8 > 0`,
+  );
   return `
-SELECT g.group_id, r.bucket, ${columns}
-  FROM ${relation} r
-  ${GROUPS.replace('%ALIAS%', 'r')}
- WHERE r.series_id = ANY($1::int[]) AND r.bucket >= $3 AND r.bucket < $5 AND $4::int8 > 0
+SELECT * FROM (
+${branches.join('\nUNION ALL\n')}
+) m
  ORDER BY 1, 2
  LIMIT $6`;
 }
 
-/** Rollup rows combined into wider buckets and/or across the series of a group. */
-export function rollupCombinedSql(relation: string, aggregations: Aggregation[]): string {
-  const columns = aggregations.map((a) => `${COMBINED[a] as string} AS ${a}`).join(',\n       ');
+/** Segments with their parameter numbers, and the extra parameters ($7...) their inner boundaries need. */
+export function segmentParameters<T extends { startMs: number; endMs: number }>(
+  segments: readonly T[],
+): { numbered: Array<T & { startParam: number; endParam: number }>; extra: Date[] } {
+  const extra: Date[] = [];
+  const numbered = segments.map((segment, i) => {
+    const startParam = i === 0 ? 3 : BASE_PARAMETER_COUNT + i;
+    const endParam = i === segments.length - 1 ? 5 : BASE_PARAMETER_COUNT + i + 1;
+    if (i < segments.length - 1) extra.push(new Date(segment.endMs));
+    return { ...segment, startParam, endParam };
+  });
+  return { numbered, extra };
+}
+
+/** States each segment computes for these (mergeable) aggregations, in a fixed order. */
+function statesOf(aggregations: readonly Aggregation[]): MergeState[] {
+  const wanted = new Set(aggregations.flatMap((a) => aggregationDefinition(a).merge?.states ?? []));
+  return (Object.keys(MERGE_STATES) as MergeState[]).filter((s) => wanted.has(s));
+}
+
+/**
+ * Partial states per (group, result bucket) from every segment, merged: for
+ * aggregations the registry marks mergeable only.
+ */
+export function mergePlanSql(aggregations: readonly Aggregation[], segments: readonly SqlSegment[]): string {
+  const states = statesOf(aggregations);
+  const branches = segments.map((s) => {
+    if (s.relation === 'raw') {
+      return `SELECT g.group_id, ${bucketOf('p.time')} AS bucket, ${states.flatMap((st) => MERGE_STATES[st].raw).join(', ')}
+  FROM metric_points p ${groups('p')}
+ WHERE p.series_id = ANY($1::int[]) AND p.time >= $${s.startParam} AND p.time < $${s.endParam}
+ GROUP BY 1, 2`;
+    }
+    return `SELECT g.group_id, ${bucketOf('r.bucket')} AS bucket, ${states.flatMap((st) => MERGE_STATES[st].rollup).join(', ')}
+  FROM ${s.relation} r ${groups('r')}
+ WHERE r.series_id = ANY($1::int[]) AND r.bucket >= $${s.startParam} AND r.bucket < $${s.endParam}
+ GROUP BY 1, 2`;
+  });
+  const columns = aggregations.map((a) => `${aggregationDefinition(a).merge?.combine as string} AS ${a}`).join(',\n       ');
   return `
-SELECT g.group_id, ${BUCKET.replace('%TIME%', 'r.bucket')} AS bucket,
+SELECT m.group_id, m.bucket,
        ${columns}
-  FROM ${relation} r
-  ${GROUPS.replace('%ALIAS%', 'r')}
- WHERE r.series_id = ANY($1::int[]) AND r.bucket >= $3 AND r.bucket < $5
+  FROM (
+${branches.join('\nUNION ALL\n')}
+  ) m
  GROUP BY 1, 2
  ORDER BY 1, 2
  LIMIT $6`;

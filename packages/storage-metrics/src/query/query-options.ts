@@ -7,8 +7,9 @@ import { LABEL_NAME_PATTERN, MAX_TIMESTAMP_MS, METRIC_NAME_PATTERN, MIN_TIMESTAM
 import { parseBucketWidth } from './bucket-width.js';
 import { parseInput } from './parse-input.js';
 
-export const AGGREGATIONS = ['count', 'sum', 'avg', 'min', 'max', 'stddev', 'first', 'last', 'p50', 'p90', 'p95', 'p99'] as const;
-export type Aggregation = (typeof AGGREGATIONS)[number];
+import { AGGREGATIONS, type Aggregation } from './aggregation-registry.js';
+
+export { AGGREGATIONS, type Aggregation };
 
 export type GapFill = 'none' | 'null' | 'previous';
 

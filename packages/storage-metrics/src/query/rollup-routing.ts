@@ -1,41 +1,62 @@
-// Decides whether queryAggregated may read metrics_daily or metrics_hourly
-// instead of the raw points, and only says yes where the rollup provably
+// Decides where queryAggregated reads each part of its range from: whole
+// rollup buckets from metrics_daily / metrics_hourly, and only the partial
+// edges from the raw points (rollup-segments.ts), where the rollup provably
 // holds what the raw computation would give:
 //
-// - the bucket width is a multiple of the rollup's, and start and end fall on
-//   its bucket boundaries;
-// - the aggregations can be read or combined exactly (percentiles and stddev
-//   only when one rollup row is one result row; first/last only per series);
-// - the rollup is complete over the range:
+// - the bucket width is a multiple of the rollup's;
+// - the aggregations can be read or combined exactly, as the aggregation
+//   registry says: mergeable ones (count, sum, avg, min, max; first/last only
+//   per series) from raw, hourly and daily parts together ('merge'); the
+//   others only when one rollup row is one result row, with the partial edge
+//   buckets computed whole from raw points ('rows');
+// - the rollup is complete over each segment it serves:
 //   * a continuous aggregate (TimescaleDB): no pending invalidation, in
-//     TimescaleDB's own logs, overlaps the range below the watermark (above
-//     it the aggregate is computed from the raw rows anyway). A range wholly
+//     TimescaleDB's own logs, overlaps the segment below the watermark (above
+//     it the aggregate is computed from the raw rows anyway). A segment wholly
 //     below the watermark is read from the materialized hypertable itself:
 //     that is what the view returns there, without planning its real-time
 //     half over the raw chunks;
-//   * a rollup table (plain PostgreSQL): every bucket of the range was
-//     refreshed, and its last change is visible in that refresh's snapshot
-//     (see migration 20261123100000_metrics_rollup_tracking).
-// Anything uncertain (unknown catalog, missing bookkeeping) falls back to raw.
+//   * a tracked rollup table (plain PostgreSQL): every bucket of the segment
+//     was refreshed, and its last change is visible in that refresh's
+//     snapshot (see migration 20261123100000_metrics_rollup_tracking);
+//   * an untracked rollup table (apache-only TimescaleDB: metric_points is a
+//     hypertable, whose statement triggers get no transition tables, so no
+//     change is recorded): never provably complete, so never read.
+// A level that is not complete over its segments is dropped and the next
+// finer one (or the raw points) covers them. Anything uncertain (unknown
+// catalog, missing bookkeeping) falls back to raw.
 
+import type { Capabilities } from '@ag/storage-core';
 import { listRollups, type Logger, type Queryable, type RollupKind } from '@ag/storage-core';
-import { COMBINABLE_ACROSS_SERIES, COMBINABLE_WITHIN_SERIES } from './aggregate-sql.js';
+import { aggregationDefinition, mergeable, type RollupLevel } from './aggregation-registry.js';
 import type { NormalizedAggregateQuery } from './query-options.js';
+import { planSegments, ROLLUP_LEVELS, type RollupLevelWidth, type Segment } from './rollup-segments.js';
 
-export type RollupView = 'metrics_hourly' | 'metrics_daily';
+export type RollupView = RollupLevel;
 
-export interface RollupRoute {
-  view: RollupView;
-  /** What to read, as quoted SQL: the view, or its materialized hypertable. */
+export interface RoutedSegment extends Segment {
+  /** 'raw', or what to read, as quoted SQL: the view, or its materialized hypertable. */
   relation: string;
-  /** 'rows': one rollup row per result row; 'combine': rollup rows re-aggregated. */
-  mode: 'rows' | 'combine';
 }
 
-const CANDIDATES: Array<{ view: RollupView; widthMs: number }> = [
-  { view: 'metrics_daily', widthMs: 86_400_000 },
-  { view: 'metrics_hourly', widthMs: 3_600_000 },
-];
+export interface RollupRoute {
+  /** The coarsest rollup read. */
+  view: RollupView;
+  /** 'rows': rollup rows are result rows (edges computed raw); 'merge': partial states of every segment merged. */
+  mode: 'rows' | 'merge';
+  /** Tiles [start, end) in time order. */
+  segments: RoutedSegment[];
+}
+
+/**
+ * Whether rollups of metric_points can ever be proven complete on this
+ * engine: TimescaleDB continuous aggregates (invalidation logs), or a plain
+ * metric_points table (change-tracking triggers). False on apache-only
+ * TimescaleDB, where queryAggregated always reads the raw points.
+ */
+export function rollupRoutingAvailable(capabilities: Pick<Capabilities, 'continuousAggregates' | 'timescale'>): boolean {
+  return capabilities.continuousAggregates || capabilities.timescale === null;
+}
 
 /** Where a continuous aggregate lives in TimescaleDB's catalog (fixed for its lifetime). */
 const CONTINUOUS_AGGREGATE_IDS = `
@@ -81,6 +102,7 @@ function quoteIdent(name: string): string {
 
 export class RollupRouter {
   private kinds: Promise<Map<string, RollupKind>> | undefined;
+  private tracked: Promise<Set<string>> | undefined;
   private readonly caggIds = new Map<string, Promise<ContinuousAggregateIds | undefined>>();
 
   constructor(
@@ -88,17 +110,42 @@ export class RollupRouter {
     private readonly logger: Logger,
   ) {}
 
-  /** The rollup to read, or undefined for the raw points. */
+  /** Where to read each part of the range, or undefined for the raw points only. */
   async route(query: NormalizedAggregateQuery, oneSeriesPerGroup: boolean): Promise<RollupRoute | undefined> {
-    for (const { view, widthMs } of CANDIDATES) {
-      if (query.bucketMs % widthMs !== 0 || query.startMs % widthMs !== 0 || query.endMs % widthMs !== 0) continue;
-      const mode = query.bucketMs === widthMs && oneSeriesPerGroup ? 'rows' : 'combine';
-      if (mode === 'combine') {
-        const combinable = oneSeriesPerGroup ? COMBINABLE_WITHIN_SERIES : COMBINABLE_ACROSS_SERIES;
-        if (!query.aggregations.every((a) => combinable.has(a))) continue;
+    let mode: RollupRoute['mode'];
+    let levels: RollupLevelWidth[];
+    if (mergeable(query.aggregations, oneSeriesPerGroup)) {
+      mode = 'merge';
+      levels = ROLLUP_LEVELS.filter((l) => query.bucketMs % l.widthMs === 0);
+    } else {
+      mode = 'rows';
+      levels = oneSeriesPerGroup
+        ? ROLLUP_LEVELS.filter((l) => query.bucketMs === l.widthMs && query.aggregations.every((a) => aggregationDefinition(a).storedIn.includes(l.view)))
+        : [];
+    }
+    while (levels.length > 0) {
+      const segments = planSegments(query.startMs, query.endMs, levels);
+      const routed: RoutedSegment[] = [];
+      let incomplete: RollupLevelWidth | undefined;
+      for (const segment of segments) {
+        if (segment.source === 'raw') {
+          routed.push({ ...segment, relation: 'raw' });
+          continue;
+        }
+        const level = levels.find((l) => l.view === segment.source) as RollupLevelWidth;
+        const relation = await this.completeRelation(level.view, segment.startMs, segment.endMs, level.widthMs);
+        if (!relation) {
+          incomplete = level;
+          break;
+        }
+        routed.push({ ...segment, relation });
       }
-      const relation = await this.completeRelation(view, query.startMs, query.endMs, widthMs);
-      if (relation) return { view, relation, mode };
+      if (incomplete) {
+        levels = levels.filter((l) => l !== incomplete);
+        continue;
+      }
+      const coarsest = levels.find((l) => routed.some((s) => s.source === l.view));
+      return coarsest ? { view: coarsest.view, mode, segments: routed } : undefined;
     }
     return undefined;
   }
@@ -121,6 +168,7 @@ export class RollupRouter {
         return state.below_watermark ? `${quoteIdent(ids.schema_name)}.${quoteIdent(ids.table_name)}` : quoteIdent(view);
       }
       if (kind === 'table') {
+        if (!(await this.trackedRollups()).has(view)) return undefined;
         const { rows } = await this.db.query<{ complete_buckets: number }>(ROLLUP_TABLE_COMPLETE, [view, new Date(startMs), new Date(endMs)]);
         return Number(rows[0]?.complete_buckets) === (endMs - startMs) / widthMs ? quoteIdent(view) : undefined;
       }
@@ -139,6 +187,14 @@ export class RollupRouter {
       this.caggIds.set(view, ids);
     }
     return ids;
+  }
+
+  private trackedRollups(): Promise<Set<string>> {
+    this.tracked ??= this.db
+      .query<{ view_name: string }>('SELECT view_name FROM ag_storage.tracked_rollups')
+      .then(({ rows }) => new Set(rows.map((r) => r.view_name)));
+    this.tracked.catch(() => (this.tracked = undefined));
+    return this.tracked;
   }
 
   private rollupKinds(): Promise<Map<string, RollupKind>> {
