@@ -5,6 +5,7 @@
 // CSV.
 
 import type { Command } from 'commander';
+import { AGGREGATIONS, describeAggregations } from '@ag/storage-metrics';
 import {
   aggregateMetrics,
   listEvents,
@@ -38,6 +39,8 @@ type Read = (services: StorageServices, input: Record<string, unknown>) => Promi
 interface QueryKind {
   description: string;
   options: Array<[flags: string, description: string]>;
+  /** Printed after the options in --help. */
+  help?: string;
   read: Read;
 }
 
@@ -66,9 +69,10 @@ const KINDS: Record<string, QueryKind> = {
     options: [
       ['--name <names>', 'metric name(s), comma-separated'], ...RANGE,
       ['--bucket <width>', 'bucket width: 1m, 15m, 1h, 1d, ...'],
-      ['--aggregations <list>', 'count,sum,avg,min,max,stddev,first,last,p50,p90,p95,p99'],
+      ['--aggregations <list>', `comma-separated: ${AGGREGATIONS.join(',')} (see below)`],
       LABELS, ...METRIC_FLEET, ['--group-by <labels>', 'label name(s) to group by'], ['--fill <mode>', 'none | null | previous'],
     ],
+    help: `\nAggregations (from the aggregation registry):\n${describeAggregations().replace(/^/gm, '  ')}\n`,
     read: (s, q) => aggregateMetrics(s, q),
   },
   latest: {
@@ -136,6 +140,7 @@ export function registerQueryCommand(program: Command, globals: () => GlobalOpti
   for (const [name, kind] of Object.entries(KINDS)) {
     const command = query.command(name).description(kind.description);
     for (const [flags, description] of kind.options) command.option(flags, description);
+    if (kind.help) command.addHelpText('after', kind.help);
     command
       .option('--json', 'print JSON (rows and paging facts)')
       .option('--csv', 'print CSV')
