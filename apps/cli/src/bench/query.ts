@@ -29,7 +29,7 @@ interface Sizes {
 }
 
 function sizes(engine: BenchEngine, quick: boolean, env = process.env): Sizes {
-  const base: Sizes = quick ? { series: 100, days: 3, intervalMs: 60_000 } : { series: 100, days: engine === 'postgres' ? 30 : 7, intervalMs: 10_000 };
+  const base: Sizes = quick ? { series: 100, days: 3, intervalMs: 60_000 } : { series: 100, days: engine !== 'embedded' ? 30 : 7, intervalMs: 10_000 };
   const num = (key: string) => (env[key] ? Number(env[key]) : undefined);
   return {
     series: num('AG_BENCH_QUERY_SERIES') ?? base.series,
