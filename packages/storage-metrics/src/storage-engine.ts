@@ -10,7 +10,8 @@ import { emptyIngestStats, type IngestStats } from './ingest/ingest-stats.js';
 import { writePointRows } from './ingest/metric-points-writer.js';
 import { SeriesResolver } from './ingest/series-resolver.js';
 import type { MetricPoint, MetricPointInput, NormalizedPoint, WriteResult } from './metric-point.js';
-import { metricLimitsFromConfig, normalizeBatch, normalizePoint, type MetricLimits } from './point-validation.js';
+import { PointNormalizer } from './ingest/point-normalizer.js';
+import { metricLimitsFromConfig } from './point-validation.js';
 import { runAggregateQuery, type AggregatedResult } from './query/aggregate-query.js';
 import { readLatestPoints } from './query/latest-query.js';
 import { QueryCache } from './query/query-cache.js';
@@ -48,7 +49,7 @@ export type SeriesList = SeriesInfo[] & { truncated: boolean };
 
 export class StorageEngine {
   private readonly config: Pick<StorageConfig, 'ingestion' | 'query'>;
-  private readonly limits: MetricLimits;
+  private readonly normalizer: PointNormalizer;
   private readonly counters: IngestStats = emptyIngestStats();
   private readonly resolver: SeriesResolver;
   private readonly pipeline: IngestPipeline;
@@ -68,7 +69,7 @@ export class StorageEngine {
     });
     this.config = { ingestion: merged.ingestion, query: merged.query };
     this.logger = options.logger ?? storage.logger;
-    this.limits = metricLimitsFromConfig(merged.ingestion);
+    this.normalizer = new PointNormalizer(metricLimitsFromConfig(merged.ingestion), merged.ingestion.series_cache_size);
     this.resolver = new SeriesResolver(storage.engine, merged.ingestion.series_cache_size);
     this.router = new RollupRouter(storage.engine, this.logger);
     this.cache = new QueryCache(
@@ -105,7 +106,7 @@ export class StorageEngine {
   /** Stores one point now. */
   async insertMetric(point: MetricPointInput): Promise<WriteResult> {
     this.assertOpen();
-    return this.writeNormalized([normalizePoint(point, this.limits, 'point', Date.now())]);
+    return this.writeNormalized([this.normalizer.normalize(point, 'point', Date.now())]);
   }
 
   /**
@@ -116,7 +117,7 @@ export class StorageEngine {
    */
   async insertMetricsBatch(points: readonly MetricPointInput[]): Promise<WriteResult> {
     this.assertOpen();
-    const normalized = normalizeBatch(points, this.limits, this.config.ingestion.max_batch_points);
+    const normalized = this.normalizer.normalizeBatch(points, this.config.ingestion.max_batch_points);
     if (normalized.length === 0) return { inserted: 0, duplicates: 0 };
     return this.writeNormalized(normalized);
   }
@@ -131,7 +132,7 @@ export class StorageEngine {
   bufferMetric(point: MetricPointInput): Promise<void> {
     try {
       this.assertOpen();
-      return this.pipeline.accept([normalizePoint(point, this.limits, 'point', Date.now())]);
+      return this.pipeline.accept([this.normalizer.normalize(point, 'point', Date.now())]);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -141,7 +142,7 @@ export class StorageEngine {
   bufferMetrics(points: readonly MetricPointInput[]): Promise<void> {
     try {
       this.assertOpen();
-      return this.pipeline.accept(normalizeBatch(points, this.limits, this.config.ingestion.max_batch_points));
+      return this.pipeline.accept(this.normalizer.normalizeBatch(points, this.config.ingestion.max_batch_points));
     } catch (error) {
       return Promise.reject(error);
     }
