@@ -160,7 +160,7 @@ export class StorageEngine {
   /** A snapshot of the ingest and cache counters. */
   stats(): IngestStats {
     const series = this.resolver.stats();
-    return { ...this.counters, seriesCacheSize: series.size, seriesCacheHits: series.hits, seriesCacheMisses: series.misses };
+    return { ...this.counters, labelValidations: this.normalizer.stats().labelValidations, seriesCacheSize: series.size, seriesCacheHits: series.hits, seriesCacheMisses: series.misses };
   }
 
   // ----------------------------------------------------------------- reads
