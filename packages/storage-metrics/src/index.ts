@@ -15,7 +15,6 @@ export {
 export type { AggregatedMetric, AggregatedResult, AggregateValues } from './query/aggregate-query.js';
 export type { SeriesInfo } from './query/series-lookup.js';
 export { parseBucketWidth, MAX_BUCKET_MS } from './query/bucket-width.js';
-export { retryDelayMs, type BackoffPolicy } from './ingest/retry-backoff.js';
 export {
   METRIC_NAME_PATTERN,
   LABEL_NAME_PATTERN,

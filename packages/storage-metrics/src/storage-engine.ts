@@ -4,7 +4,7 @@
 // bucketed aggregates (from rollups where provably identical) and latest
 // values. See README.md for behaviours and limits.
 
-import { StorageError, validateConfig, type Logger, type Storage, type StorageConfig } from '@ag/storage-core';
+import { ClosedError, StorageError, validateConfig, type Logger, type Storage, type StorageConfig } from '@ag/storage-core';
 import { IngestPipeline } from './ingest/ingest-pipeline.js';
 import { emptyIngestStats, type IngestStats } from './ingest/ingest-stats.js';
 import { writePointRows } from './ingest/metric-points-writer.js';
@@ -273,7 +273,7 @@ export class StorageEngine {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new StorageError('the StorageEngine is closed', { code: 'STORAGE' });
+    if (this.closed) throw new ClosedError('the StorageEngine');
   }
 }
 

@@ -4,7 +4,7 @@
 // retried (retryable) or dead-lettered (not retryable), never doubled.
 
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
-import { BackpressureError, createLogger, StorageError, ValidationError, type StorageConfig } from '@ag/storage-core';
+import { BackpressureError, ClosedError, createLogger, StorageError, ValidationError, type StorageConfig } from '@ag/storage-core';
 import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
 import { StorageEngine, type MetricPoint, type StorageEngineOptions } from '../src/index.js';
 
@@ -120,10 +120,15 @@ describeEachEngine('buffered ingest', ({ engine, adminUrl }) => {
     expect((await stored('closing')).map((r) => r.value)).toEqual(range(60));
   });
 
-  it('refuses points after close', async () => {
+  it('refuses points after close at once, with core\'s non-retryable ClosedError (code CLOSED)', async () => {
     const metrics = open({});
     await metrics.close();
-    await expect(metrics.bufferMetric(point('after.close', 1))).rejects.toBeInstanceOf(StorageError);
+    for (const attempt of [() => metrics.bufferMetric(point('after.close', 1)), () => metrics.insertMetric(point('after.close', 2))]) {
+      const error = await attempt().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ClosedError);
+      expect([(error as ClosedError).code, (error as ClosedError).retryable]).toEqual(['CLOSED', false]);
+    }
+    expect(await stored('after.close')).toEqual([]);
   });
 
   it('rejects an invalid point at bufferMetric time and never buffers it', async () => {

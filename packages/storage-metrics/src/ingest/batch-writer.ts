@@ -1,22 +1,22 @@
 // The second stage of the buffered pipeline: writes sealed batches, up to
 // `concurrency` at a time, in the order they were sealed. A batch that fails
-// with a retryable error (connection lost, timeout, serialization) is retried
-// with exponential backoff and jitter until it succeeds: never dropped, and
+// with an error core's retry policy retries (shouldRetry: connection lost,
+// timeout, serialization) is retried with core's backoff (backoffDelayMs)
+// until it succeeds: never dropped, and
 // never doubled, because a batch whose commit outcome is unknown is simply
 // sent again and the primary key turns the repeat into duplicates. A
 // non-retryable error (the database refusing the data itself) cannot succeed
 // by retrying: the batch is dead-lettered (counted, logged and handed to
 // `onDeadLetter`) so that it does not block the points behind it.
 
-import type { Logger, StorageError } from '@ag/storage-core';
+import { backoffDelayMs, shouldRetry, sleep, type Logger, type RetryPolicy, type StorageError } from '@ag/storage-core';
 import type { NormalizedPoint, WriteResult } from '../metric-point.js';
 import type { IngestStats } from './ingest-stats.js';
 import type { SealedBatch } from './point-batcher.js';
-import { retryDelayMs, sleep, type BackoffPolicy } from './retry-backoff.js';
 
 export interface BatchWriterOptions {
   concurrency: number;
-  backoff: BackoffPolicy;
+  backoff: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'>;
   write: (points: NormalizedPoint[]) => Promise<WriteResult>;
   /** Called when a batch is done (written, or given up on): capacity goes back to the batcher. */
   release: (batch: SealedBatch) => void;
@@ -83,8 +83,8 @@ export class BatchWriter {
       } catch (caught) {
         const error = caught as StorageError;
         this.stats.failedFlushes += 1;
-        if (error.retryable) {
-          const delay = retryDelayMs(this.options.backoff, attempt);
+        if (shouldRetry(error)) {
+          const delay = backoffDelayMs(this.options.backoff, attempt);
           this.options.logger.warn(
             { err: error, points: batch.points.length, attempt: attempt + 1, retryInMs: delay },
             'metrics flush failed; retrying',

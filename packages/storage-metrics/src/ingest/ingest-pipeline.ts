@@ -5,18 +5,17 @@
 // journals accepted points to the PointSpool and replays what an earlier
 // process left there.
 
-import { StorageError, type Logger } from '@ag/storage-core';
+import { StorageError, type Logger, type RetryPolicy } from '@ag/storage-core';
 import type { NormalizedPoint, WriteResult } from '../metric-point.js';
 import { BatchWriter } from './batch-writer.js';
 import type { IngestStats } from './ingest-stats.js';
 import { PointBatcher, type BatcherOptions, type SealedBatch } from './point-batcher.js';
 import { PointSpool, type PointSpoolOptions } from './point-spool.js';
-import type { BackoffPolicy } from './retry-backoff.js';
 import { replaySpoolSegments } from './spool-replay.js';
 
 export interface IngestPipelineOptions extends Omit<BatcherOptions, 'journal'> {
   writerConcurrency: number;
-  backoff: BackoffPolicy;
+  backoff: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'>;
   write: (points: NormalizedPoint[]) => Promise<WriteResult>;
   onDeadLetter: ((points: NormalizedPoint[], error: StorageError) => void) | undefined;
   logger: Logger;
