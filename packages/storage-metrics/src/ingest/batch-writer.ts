@@ -10,18 +10,36 @@
 // `onDeadLetter`) so that it does not block the points behind it.
 
 import { backoffDelayMs, shouldRetry, sleep, type Logger, type RetryPolicy, type StorageError } from '@ag/storage-core';
-import type { NormalizedPoint, WriteResult } from '../metric-point.js';
+import type { NormalizedPoint } from '../metric-point.js';
 import type { IngestStats } from './ingest-stats.js';
+import type { PointSink } from './point-sink.js';
 import type { SealedBatch } from './point-batcher.js';
 
 export interface BatchWriterOptions {
   concurrency: number;
   backoff: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'>;
-  write: (points: NormalizedPoint[]) => Promise<WriteResult>;
+  /** The last stage: resolves series and writes the rows. */
+  sink: Pick<PointSink, 'write'>;
+  /** Called after every flush attempt (see FlushEvent). */
+  onFlush?: ((event: FlushEvent) => void) | undefined;
   /** Called when a batch is done (written, or given up on): capacity goes back to the batcher. */
   release: (batch: SealedBatch) => void;
   onDeadLetter: ((points: NormalizedPoint[], error: StorageError) => void) | undefined;
   logger: Logger;
+}
+
+/** One flush attempt of the pipeline, as the per-flush hook sees it. */
+export interface FlushEvent {
+  /** Duration of the attempt, in milliseconds. */
+  latencyMs: number;
+  /** Points in the batch. */
+  rows: number;
+  /** written; failed and will be retried; or failed for good (dead-lettered). */
+  outcome: 'written' | 'retrying' | 'dead-lettered';
+  /** Of a written batch: points newly stored and points already there. */
+  inserted: number;
+  duplicates: number;
+  error?: StorageError;
 }
 
 /** How a batch ended: written (inserted + duplicates), or given up on with an error. */
@@ -73,8 +91,9 @@ export class BatchWriter {
     for (let attempt = 0; ; attempt += 1) {
       const started = performance.now();
       try {
-        const result = await this.options.write(batch.points);
+        const result = await this.options.sink.write(batch.points);
         const finished = performance.now();
+        this.notify({ latencyMs: finished - started, rows: batch.points.length, outcome: 'written', inserted: result.inserted, duplicates: result.duplicates });
         this.stats.flushes += 1;
         this.stats.lastFlushLatencyMs = finished - started;
         if (this.stats.lastFlushLatencyMs > this.stats.maxFlushLatencyMs) this.stats.maxFlushLatencyMs = this.stats.lastFlushLatencyMs;
@@ -83,7 +102,10 @@ export class BatchWriter {
       } catch (caught) {
         const error = caught as StorageError;
         this.stats.failedFlushes += 1;
-        if (shouldRetry(error)) {
+        const retrying = shouldRetry(error);
+        const failure = { latencyMs: performance.now() - started, rows: batch.points.length, inserted: 0, duplicates: 0, error };
+        this.notify({ ...failure, outcome: retrying ? 'retrying' : 'dead-lettered' });
+        if (retrying) {
           const delay = backoffDelayMs(this.options.backoff, attempt);
           this.options.logger.warn(
             { err: error, points: batch.points.length, attempt: attempt + 1, retryInMs: delay },
@@ -101,6 +123,15 @@ export class BatchWriter {
         }
         return { persisted: 0, error };
       }
+    }
+  }
+
+  private notify(event: FlushEvent): void {
+    if (!this.options.onFlush) return;
+    try {
+      this.options.onFlush(event);
+    } catch (callbackError) {
+      this.options.logger.error({ err: callbackError }, 'onFlush threw');
     }
   }
 }
