@@ -10,7 +10,7 @@ import { compareWithEarlier, formatComparison, saveResults, type BenchOptions, t
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'ag-bench-compare-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
-const options: BenchOptions = { engines: ['postgres'], quick: true, outDir: out, postgresAdminUrl: '' } as BenchOptions;
+const options: BenchOptions = { engines: ['postgres'], quick: true, outDir: out, serverAdminUrls: {} };
 
 const earlierRows: BenchRow[] = [
   { engine: 'postgres', case: 'bufferMetric', perSecond: 100_000, unit: 'points', notes: { points: 1000, series: 10, serverVersion: '15.20' } },
