@@ -209,6 +209,16 @@ describeEachEngine('API routes', ({ engine, adminUrl }) => {
     expect(value(/^ag_storage_pool_connections\{state="max"\} (\d+)/m)).toBe(fixture.storage.engine.poolStats().max);
     expect(text).toMatch(/^ag_storage_query_duration_seconds_count\{route="\/api\/metrics\/query"\} [1-9]/m);
     expect(text).toMatch(/^# TYPE ag_storage_ingest_flush_duration_seconds histogram/m);
+    // Every batch written is observed, not a sample of them.
+    const flushCount = (body: string) => Number(/^ag_storage_ingest_flush_duration_seconds_count (\d+)/m.exec(body)?.[1]);
+    const before = { observed: flushCount(text), flushes: fixture.services.metrics.stats().flushes };
+    for (let batch = 0; batch < 3; batch += 1) {
+      await fixture.services.metrics.bufferMetric({ name: 'prom.flush', value: batch, timestamp: T0 + batch });
+      await fixture.services.metrics.flushBuffer();
+    }
+    const after = (await api.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(fixture.services.metrics.stats().flushes - before.flushes).toBe(3);
+    expect(flushCount(after) - before.observed).toBe(3);
     expect(value(/^ag_storage_table_bytes\{table="metric_points"\} (\d+)/m)).toBeGreaterThan(0);
     expect(text).toMatch(/^ag_storage_lifecycle_task_failures 0/m);
     for (const name of text.match(/^[a-z_]+(?=[{ ])/gm) ?? []) expect(name.startsWith('ag_storage_')).toBe(true);

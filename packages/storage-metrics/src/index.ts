@@ -3,6 +3,7 @@
 export { StorageEngine, type StorageEngineOptions, type MetricQueryResult, type LatestResult, type SeriesList } from './storage-engine.js';
 export type { MetricPoint, MetricPointInput, WriteResult } from './metric-point.js';
 export type { IngestStats } from './ingest/ingest-stats.js';
+export type { FlushEvent } from './ingest/batch-writer.js';
 export {
   AGGREGATIONS,
   type Aggregation,
@@ -24,7 +25,6 @@ export {
 export { rollupRoutingAvailable } from './query/rollup-routing.js';
 export type { SeriesInfo } from './query/series-lookup.js';
 export { parseBucketWidth, MAX_BUCKET_MS } from './query/bucket-width.js';
-export { retryDelayMs, type BackoffPolicy } from './ingest/retry-backoff.js';
 export {
   METRIC_NAME_PATTERN,
   LABEL_NAME_PATTERN,

@@ -27,6 +27,20 @@ export interface NormalizedPoint {
   seriesKey: string;
   timeMs: number;
   value: number;
+  /**
+   * The series this point belongs to, shared by every point of the series
+   * that went through one PointNormalizer: its id is looked up once and then
+   * read from here. Absent on points from elsewhere (the spool, normalizePoint).
+   */
+  series?: SeriesRef;
+}
+
+/** One series as the ingest path knows it: canonical identity, and its metric_series id once resolved (0 until then). */
+export interface SeriesRef {
+  readonly name: string;
+  readonly labelsJson: string;
+  readonly seriesKey: string;
+  id: number;
 }
 
 /** What a write reports: points stored, and points that were already stored (or repeated in the batch). */

@@ -1,6 +1,7 @@
-// Validation and normalization of incoming metric points. This is the hot
-// path of ingestion (every buffered point passes here), so it is written as
-// plain checks rather than a schema parse; property tests pin it down. Any
+// Validation and normalization of incoming metric points, written as plain
+// checks rather than a schema parse; property tests pin it down. The ingest
+// hot path runs the label checks once per new series (ingest/point-normalizer.ts
+// caches their result); normalizePoint here validates everything every call. Any
 // failure is a ValidationError naming the field (`points[3].labels.venue`)
 // and the offending value; nothing partial is ever returned.
 
@@ -58,48 +59,20 @@ export function invalidMetricNameReason(name: unknown, limits: MetricLimits): st
  */
 export function canonicalLabels(labels: unknown, limits: MetricLimits, field: string): string {
   if (labels === undefined) return '{}';
-  if (labels === null || typeof labels !== 'object' || Array.isArray(labels) || labels instanceof Date) {
-    throw new ValidationError(field, labels, 'must be an object of string values');
-  }
-  return labelsEntry(labels as Record<string, unknown>, limits, field).json;
+  if (!isLabelsObject(labels)) throw new ValidationError(field, labels, 'must be an object of string values');
+  return validateLabels(labels as Record<string, unknown>, Object.keys(labels), limits, field);
+}
+
+/** Whether a value can be a labels object (a plain object, not an array or a Date). */
+export function isLabelsObject(labels: unknown): labels is object {
+  return labels !== null && typeof labels === 'object' && !Array.isArray(labels) && !(labels instanceof Date);
 }
 
 /**
- * Bots usually send the same labels object with every point of a series, so
- * the validated form is remembered per object (weakly) together with the
- * entries it was computed from; a remembered form is used only while the
- * object still holds exactly those entries, so mutating a labels object
- * between calls is safe.
+ * Validates the entries `keys` of `labels` (sorting `keys` in place) and
+ * returns the canonical JSON; throws a ValidationError naming the label.
  */
-interface LabelsEntry {
-  limits: MetricLimits;
-  keys: string[];
-  values: unknown[];
-  json: string;
-  seriesKeys: Map<string, string>;
-}
-const LABELS_SEEN = new WeakMap<object, LabelsEntry>();
-
-function labelsEntry(labels: Record<string, unknown>, limits: MetricLimits, field: string): LabelsEntry {
-  const keys = Object.keys(labels);
-  const seen = LABELS_SEEN.get(labels);
-  if (seen && seen.limits === limits && seen.keys.length === keys.length) {
-    let same = true;
-    for (let i = 0; i < keys.length && same; i += 1) same = seen.keys[i] === keys[i] && seen.values[i] === labels[keys[i] as string];
-    if (same) return seen;
-  }
-  const entry: LabelsEntry = {
-    limits,
-    keys,
-    values: keys.map((k) => labels[k]),
-    json: validateLabels(labels, [...keys], limits, field),
-    seriesKeys: new Map(),
-  };
-  LABELS_SEEN.set(labels, entry);
-  return entry;
-}
-
-function validateLabels(labels: Record<string, unknown>, keys: string[], limits: MetricLimits, field: string): string {
+export function validateLabels(labels: Record<string, unknown>, keys: string[], limits: MetricLimits, field: string): string {
   if (keys.length === 0) return '{}';
   if (keys.length > limits.maxLabelCount) {
     throw new ValidationError(field, labels, `has ${keys.length} labels; at most ${limits.maxLabelCount} are allowed`);
@@ -158,16 +131,9 @@ export function normalizePoint(point: unknown, limits: MetricLimits, field: stri
   if (!Number.isFinite(value)) throw new ValidationError(`${field}.value`, value, 'must be a finite number');
   const timeMs = timestampMs(timestamp, `${field}.timestamp`, now);
   if (labels === undefined) return { name, labelsJson: '{}', seriesKey: `${name}\u0000{}`, timeMs, value };
-  if (labels === null || typeof labels !== 'object' || Array.isArray(labels) || labels instanceof Date) {
-    throw new ValidationError(`${field}.labels`, labels, 'must be an object of string values');
-  }
-  const entry = labelsEntry(labels as Record<string, unknown>, limits, `${field}.labels`);
-  let seriesKey = entry.seriesKeys.get(name);
-  if (seriesKey === undefined) {
-    seriesKey = `${name}\u0000${entry.json}`;
-    if (entry.seriesKeys.size < 64) entry.seriesKeys.set(name, seriesKey);
-  }
-  return { name, labelsJson: entry.json, seriesKey, timeMs, value };
+  if (!isLabelsObject(labels)) throw new ValidationError(`${field}.labels`, labels, 'must be an object of string values');
+  const labelsJson = validateLabels(labels as Record<string, unknown>, Object.keys(labels), limits, `${field}.labels`);
+  return { name, labelsJson, seriesKey: `${name}\u0000${labelsJson}`, timeMs, value };
 }
 
 /** Validates a whole batch: every point or a ValidationError, never part of it. */

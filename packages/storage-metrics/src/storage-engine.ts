@@ -4,13 +4,15 @@
 // bucketed aggregates (from rollups where provably identical) and latest
 // values. See README.md for behaviours and limits.
 
-import { StorageError, validateConfig, type Logger, type Storage, type StorageConfig } from '@ag/storage-core';
+import { ClosedError, StorageError, validateConfig, type Logger, type Storage, type StorageConfig } from '@ag/storage-core';
+import type { FlushEvent } from './ingest/batch-writer.js';
 import { IngestPipeline } from './ingest/ingest-pipeline.js';
 import { emptyIngestStats, type IngestStats } from './ingest/ingest-stats.js';
-import { writePointRows } from './ingest/metric-points-writer.js';
+import { PointSink } from './ingest/point-sink.js';
 import { SeriesResolver } from './ingest/series-resolver.js';
 import type { MetricPoint, MetricPointInput, NormalizedPoint, WriteResult } from './metric-point.js';
-import { metricLimitsFromConfig, normalizeBatch, normalizePoint, type MetricLimits } from './point-validation.js';
+import { PointNormalizer } from './ingest/point-normalizer.js';
+import { metricLimitsFromConfig } from './point-validation.js';
 import { runAggregateQuery, type AggregatedResult } from './query/aggregate-query.js';
 import { readLatestPoints } from './query/latest-query.js';
 import { QueryCache } from './query/query-cache.js';
@@ -48,13 +50,15 @@ export type SeriesList = SeriesInfo[] & { truncated: boolean };
 
 export class StorageEngine {
   private readonly config: Pick<StorageConfig, 'ingestion' | 'query'>;
-  private readonly limits: MetricLimits;
+  private readonly normalizer: PointNormalizer;
   private readonly counters: IngestStats = emptyIngestStats();
   private readonly resolver: SeriesResolver;
+  private readonly sink: PointSink;
   private readonly pipeline: IngestPipeline;
   private readonly router: RollupRouter;
   private readonly cache: QueryCache;
   private readonly logger: Logger;
+  private readonly flushListeners = new Set<(event: FlushEvent) => void>();
   private closed = false;
 
   constructor(
@@ -68,8 +72,9 @@ export class StorageEngine {
     });
     this.config = { ingestion: merged.ingestion, query: merged.query };
     this.logger = options.logger ?? storage.logger;
-    this.limits = metricLimitsFromConfig(merged.ingestion);
+    this.normalizer = new PointNormalizer(metricLimitsFromConfig(merged.ingestion), merged.ingestion.series_cache_size);
     this.resolver = new SeriesResolver(storage.engine, merged.ingestion.series_cache_size);
+    this.sink = new PointSink(storage.engine, this.resolver);
     this.router = new RollupRouter(storage.engine, this.logger);
     this.cache = new QueryCache(
       { enabled: merged.query.enable_cache, ttlSec: merged.query.cache_ttl_sec, maxEntries: merged.query.cache_max_entries },
@@ -85,7 +90,10 @@ export class StorageEngine {
         // The embedded engine has one connection: more writers would only queue.
         writerConcurrency: storage.engine.traits.singleConnection ? 1 : merged.ingestion.writer_concurrency,
         backoff: { initialDelayMs: merged.ingestion.retry_initial_delay_ms, maxDelayMs: merged.ingestion.retry_max_delay_ms },
-        write: (points) => this.writeNormalized(points),
+        sink: this.sink,
+        onFlush: (event) => {
+          for (const listener of this.flushListeners) listener(event);
+        },
         onDeadLetter: onDeadLetter ? (points, error) => onDeadLetter(points.map(toMetricPoint), error) : undefined,
         logger: this.logger,
         spool: merged.ingestion.spool_directory
@@ -105,7 +113,7 @@ export class StorageEngine {
   /** Stores one point now. */
   async insertMetric(point: MetricPointInput): Promise<WriteResult> {
     this.assertOpen();
-    return this.writeNormalized([normalizePoint(point, this.limits, 'point', Date.now())]);
+    return this.sink.write([this.normalizer.normalize(point, 'point', Date.now())]);
   }
 
   /**
@@ -116,9 +124,9 @@ export class StorageEngine {
    */
   async insertMetricsBatch(points: readonly MetricPointInput[]): Promise<WriteResult> {
     this.assertOpen();
-    const normalized = normalizeBatch(points, this.limits, this.config.ingestion.max_batch_points);
+    const normalized = this.normalizer.normalizeBatch(points, this.config.ingestion.max_batch_points);
     if (normalized.length === 0) return { inserted: 0, duplicates: 0 };
-    return this.writeNormalized(normalized);
+    return this.sink.write(normalized);
   }
 
   /**
@@ -131,7 +139,7 @@ export class StorageEngine {
   bufferMetric(point: MetricPointInput): Promise<void> {
     try {
       this.assertOpen();
-      return this.pipeline.accept([normalizePoint(point, this.limits, 'point', Date.now())]);
+      return this.pipeline.accept([this.normalizer.normalize(point, 'point', Date.now())]);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -141,7 +149,7 @@ export class StorageEngine {
   bufferMetrics(points: readonly MetricPointInput[]): Promise<void> {
     try {
       this.assertOpen();
-      return this.pipeline.accept(normalizeBatch(points, this.limits, this.config.ingestion.max_batch_points));
+      return this.pipeline.accept(this.normalizer.normalizeBatch(points, this.config.ingestion.max_batch_points));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -156,10 +164,20 @@ export class StorageEngine {
     return this.pipeline.flush();
   }
 
+  /**
+   * Calls `listener` after every flush attempt of the buffered pipeline with
+   * its latency, rows and outcome (written, retrying, dead-lettered); returns
+   * the function that unsubscribes it. A listener that throws is logged.
+   */
+  onFlush(listener: (event: FlushEvent) => void): () => void {
+    this.flushListeners.add(listener);
+    return () => this.flushListeners.delete(listener);
+  }
+
   /** A snapshot of the ingest and cache counters. */
   stats(): IngestStats {
     const series = this.resolver.stats();
-    return { ...this.counters, seriesCacheSize: series.size, seriesCacheHits: series.hits, seriesCacheMisses: series.misses };
+    return { ...this.counters, ...this.sink.stats(), labelValidations: this.normalizer.stats().labelValidations, seriesCacheSize: series.size, seriesCacheHits: series.hits, seriesCacheMisses: series.misses };
   }
 
   // ----------------------------------------------------------------- reads
@@ -251,28 +269,13 @@ export class StorageEngine {
 
   // -------------------------------------------------------------- internal
 
-  private async writeNormalized(points: NormalizedPoint[]): Promise<WriteResult> {
-    const seriesIds = await this.resolver.resolve(points);
-    const timesMs = new Float64Array(points.length);
-    const values = new Float64Array(points.length);
-    for (let i = 0; i < points.length; i += 1) {
-      const point = points[i] as NormalizedPoint;
-      timesMs[i] = point.timeMs;
-      values[i] = point.value;
-    }
-    const result = await writePointRows(this.storage.engine, { seriesIds, timesMs, values });
-    this.counters.written += result.inserted;
-    this.counters.duplicates += result.duplicates;
-    return result;
-  }
-
   private async seriesMap(names: string[], labels: Record<string, string>): Promise<Map<number, SeriesInfo>> {
     const series = await findSeries(this.storage.engine, names, labels);
     return new Map(series.map((s) => [s.id, s]));
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new StorageError('the StorageEngine is closed', { code: 'STORAGE' });
+    if (this.closed) throw new ClosedError('the StorageEngine');
   }
 }
 

@@ -1,9 +1,9 @@
-// Parsing of bucket widths and the retry backoff schedule, without a database.
+// Parsing of bucket widths, without a database (the retry backoff is core's: storage-core retry tests).
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '@ag/storage-core';
-import { MAX_BUCKET_MS, parseBucketWidth, retryDelayMs } from '../src/index.js';
+import { MAX_BUCKET_MS, parseBucketWidth } from '../src/index.js';
 
 describe('parseBucketWidth', () => {
   it.each([
@@ -35,24 +35,5 @@ describe('parseBucketWidth', () => {
         }
       }),
     );
-  });
-});
-
-describe('retryDelayMs', () => {
-  const policy = { initialDelayMs: 50, maxDelayMs: 10_000 };
-
-  it('stays within [0, min(max, initial * 2^attempt))', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 200 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (attempt, r) => {
-        const delay = retryDelayMs(policy, attempt, () => r);
-        const bound = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** attempt);
-        return delay >= 0 && delay < bound && Number.isInteger(delay);
-      }),
-    );
-  });
-
-  it('grows exponentially until the cap', () => {
-    const top = () => 0.999999;
-    expect([0, 1, 2, 3, 10].map((a) => retryDelayMs(policy, a, top))).toEqual([49, 99, 199, 399, 9999]);
   });
 });

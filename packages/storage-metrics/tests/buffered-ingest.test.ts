@@ -4,9 +4,9 @@
 // retried (retryable) or dead-lettered (not retryable), never doubled.
 
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
-import { BackpressureError, createLogger, StorageError, ValidationError, type StorageConfig } from '@ag/storage-core';
+import { BackpressureError, ClosedError, createLogger, StorageError, ValidationError, type StorageConfig } from '@ag/storage-core';
 import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
-import { StorageEngine, type MetricPoint, type StorageEngineOptions } from '../src/index.js';
+import { StorageEngine, type FlushEvent, type MetricPoint, type StorageEngineOptions } from '../src/index.js';
 
 const T0 = Date.UTC(2026, 10, 1);
 // The injected failures are logged as warnings and errors; keep test output readable.
@@ -120,10 +120,15 @@ describeEachEngine('buffered ingest', ({ engine, adminUrl }) => {
     expect((await stored('closing')).map((r) => r.value)).toEqual(range(60));
   });
 
-  it('refuses points after close', async () => {
+  it('refuses points after close at once, with core\'s non-retryable ClosedError (code CLOSED)', async () => {
     const metrics = open({});
     await metrics.close();
-    await expect(metrics.bufferMetric(point('after.close', 1))).rejects.toBeInstanceOf(StorageError);
+    for (const attempt of [() => metrics.bufferMetric(point('after.close', 1)), () => metrics.insertMetric(point('after.close', 2))]) {
+      const error = await attempt().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ClosedError);
+      expect([(error as ClosedError).code, (error as ClosedError).retryable]).toEqual(['CLOSED', false]);
+    }
+    expect(await stored('after.close')).toEqual([]);
   });
 
   it('rejects an invalid point at bufferMetric time and never buffers it', async () => {
@@ -144,6 +149,24 @@ describeEachEngine('buffered ingest', ({ engine, adminUrl }) => {
     expect(await metrics.flushBuffer()).toBe(50);
     expect((await stored('retried')).map((r) => r.value)).toEqual(range(50));
     expect(metrics.stats()).toMatchObject({ failedFlushes: 3, written: 50, duplicates: 0, deadLettered: 0 });
+  });
+
+  it('reports every flush attempt to onFlush listeners: latency, rows and outcome', async () => {
+    await storage.engine.exec(INSTALL_FAILURE('40001', 2));
+    const metrics = open({ batch_size: 20, flush_interval_ms: 10_000 }, { logger: silent });
+    const events: FlushEvent[] = [];
+    const unsubscribe = metrics.onFlush((event) => events.push(event));
+    await metrics.bufferMetrics(range(50).map((i) => point('hooked', i)));
+    expect(await metrics.flushBuffer()).toBe(50);
+    expect(events.filter((e) => e.outcome === 'retrying').map((e) => e.error?.retryable)).toEqual([true, true]);
+    const written = events.filter((e) => e.outcome === 'written');
+    expect(written.map((e) => e.rows).sort((a, b) => a - b)).toEqual([10, 20, 20]);
+    expect(written.reduce((sum, e) => sum + e.inserted, 0)).toBe(50);
+    expect(events.every((e) => e.latencyMs >= 0)).toBe(true);
+    unsubscribe();
+    await metrics.bufferMetric(point('hooked', 99));
+    await metrics.flushBuffer();
+    expect(events).toHaveLength(5);
   });
 
   it('dead-letters a batch the database refuses for good, and keeps going', async () => {

@@ -10,11 +10,10 @@
 //   lifecycle   scheduler task failures; TimescaleDB jobs healthy / unhealthy
 //   storage     bytes per table, compression before/after bytes
 //
-// The ingest counters come from StorageEngine.stats(), which keeps the last
-// and largest flush latency but not each one: a sampler reads it every
-// 100 ms and observes the last latency once per sample in which flushes
-// happened, so the histogram is a sample (its _count is samples, not
-// flushes; ag_storage_ingest_flushes_total is exact).
+// The ingest counters come from StorageEngine.stats(); the flush-duration
+// histogram observes every batch written, through StorageEngine.onFlush (its
+// _count moves with ag_storage_ingest_flushes_total). A 100 ms sampler only
+// derives the points-per-second gauge.
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { StorageOverviewCache } from '../storage-overview.js';
@@ -71,9 +70,12 @@ export function createStoragePrometheus(services: StorageServices, overview: Sto
 
   const flushDuration = new Histogram({
     name: 'ag_storage_ingest_flush_duration_seconds',
-    help: 'Duration of batch writes (sampled every 100 ms: the last flush of each sample with flushes)',
+    help: 'Duration of batch writes (every batch written by the ingest pipeline)',
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
+  });
+  const stopObservingFlushes = services.metrics.onFlush((event) => {
+    if (event.outcome === 'written') flushDuration.observe(event.latencyMs / 1000);
   });
   let rate = 0;
   let last = { flushes: stats().flushes, stored: stats().written + stats().duplicates, at: performance.now() };
@@ -81,7 +83,6 @@ export function createStoragePrometheus(services: StorageServices, overview: Sto
   const sampler = setInterval(() => {
     const s = stats();
     const now = performance.now();
-    if (s.flushes > last.flushes) flushDuration.observe(s.lastFlushLatencyMs / 1000);
     last = { flushes: s.flushes, stored: s.written + s.duplicates, at: now };
     if (now - window.at >= 1_000) {
       rate = ((last.stored - window.stored) * 1000) / (now - window.at);
@@ -148,6 +149,9 @@ export function createStoragePrometheus(services: StorageServices, overview: Sto
   return {
     registry,
     observeQuery: (route, seconds) => queryDuration.observe({ route }, seconds),
-    stop: () => clearInterval(sampler),
+    stop: () => {
+      clearInterval(sampler);
+      stopObservingFlushes();
+    },
   };
 }

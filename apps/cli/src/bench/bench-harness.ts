@@ -3,7 +3,9 @@
 // per run under bench-results/. Figures are compared side by side within one
 // run (the machine is noisy), so each suite reports its baselines too.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /** embedded: on-disk PGlite; postgres and timescaledb: a new database on that server. */
@@ -121,11 +123,72 @@ export function saveResults(outDir: string, suite: string, rows: BenchRow[], opt
   const document = {
     suite,
     at: new Date().toISOString(),
+    commit: currentCommit(),
     quick: options.quick,
-    machine: { node: process.version, platform: process.platform, arch: process.arch },
+    machine: { node: process.version, platform: process.platform, arch: process.arch, cpus: os.cpus().length, loadAverage: os.loadavg() },
+    // Server version and data sizes per engine, as the suites noted them on their rows.
+    engines: Object.fromEntries(
+      [...new Set(rows.map((r) => r.engine))].map((engine) => {
+        const notes = rows.filter((r) => r.engine === engine).map((r) => r.notes ?? {});
+        const serverVersion = notes.find((n) => n.serverVersion !== undefined)?.serverVersion ?? 'unknown';
+        const dataSizes = Object.fromEntries(rows.filter((r) => r.engine === engine).map((r) => [r.case, pickSizes(r.notes ?? {})]));
+        return [engine, { serverVersion, dataSizes }];
+      }),
+    ),
     rows,
   };
   writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
   writeFileSync(path.join(outDir, `${suite}-latest.json`), `${JSON.stringify(document, null, 2)}\n`);
   return file;
+}
+
+/** Notes that describe the data a case ran on (points, series, days, rows...). */
+const SIZE_NOTES = /^(points|series|days|rows|orders|fills|candles|events|tables|intervalSec|returnedRows|scannedRows)$/;
+
+function pickSizes(notes: Record<string, number | string>): Record<string, number | string> {
+  return Object.fromEntries(Object.entries(notes).filter(([key]) => SIZE_NOTES.test(key)));
+}
+
+function currentCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** One case of this run next to the same case (engine + name) of an earlier result file. */
+export interface ComparedCase {
+  engine: string;
+  case: string;
+  metric: 'perSecond' | 'p95Ms';
+  earlier: number;
+  now: number;
+  /** now / earlier: above 1 is faster for a rate, slower for a latency. */
+  ratio: number;
+}
+
+/** Pairs this run's rows with an earlier JSON result (from saveResults) by engine and case. */
+export function compareWithEarlier(earlierFile: string, rows: BenchRow[]): { earlierCommit: string; cases: ComparedCase[] } {
+  const earlier = JSON.parse(readFileSync(earlierFile, 'utf8')) as { commit?: string; rows?: BenchRow[] };
+  const byKey = new Map((earlier.rows ?? []).map((r) => [`${r.engine}\u0000${r.case}`, r]));
+  const cases: ComparedCase[] = [];
+  for (const row of rows) {
+    const before = byKey.get(`${row.engine}\u0000${row.case}`);
+    if (!before) continue;
+    for (const metric of ['perSecond', 'p95Ms'] as const) {
+      const was = before[metric];
+      const is = row[metric];
+      if (was !== undefined && is !== undefined && was > 0) cases.push({ engine: row.engine, case: row.case, metric, earlier: was, now: is, ratio: is / was });
+    }
+  }
+  return { earlierCommit: earlier.commit ?? 'unknown', cases };
+}
+
+export function formatComparison(comparison: { earlierCommit: string; cases: ComparedCase[] }): string {
+  if (comparison.cases.length === 0) return `compare: no case in common with the earlier result (commit ${comparison.earlierCommit})`;
+  const lines = comparison.cases.map(
+    (c) => `  ${c.engine}  ${c.case}  ${c.metric === 'perSecond' ? 'rate' : 'p95'}: ${c.earlier.toFixed(2)} -> ${c.now.toFixed(2)}  (${c.ratio.toFixed(2)}x)`,
+  );
+  return [`compare with ${comparison.earlierCommit} (ratio = now / earlier; rates: above 1 is faster, latencies: below 1 is faster)`, ...lines].join('\n');
 }

@@ -13,6 +13,7 @@ import { copyTextValue, type DeepPartial, type Storage, type StorageConfig } fro
 import { StorageEngine } from '@ag/storage-metrics';
 import { measureRun, type BenchEngine, type BenchOptions, type BenchRow, type BenchSuite } from './bench-harness.js';
 import { openBenchDatabase } from './bench-database.js';
+import { callSitePoints, runCallSiteCase } from './ingest-call-site.js';
 import { benchSeries, pointAt, pointsBetween, type PointSource } from './metrics-data.js';
 
 const BATCH = 10_000;
@@ -52,6 +53,9 @@ async function runEngine(engine: BenchEngine, options: BenchOptions, report: (ro
   try {
     const source: PointSource = { series: benchSeries(1000), start: Date.UTC(2026, 9, 1), stepMs: 1000, seed: 7 };
     const ids = await createSeries(storage, source);
+    // The headline case first, against 1, 2 and 4 COPY streams (BENCH_INGEST_CALL_SITE_ONLY=1: only it).
+    for (const row of await runCallSiteCase(engine, storage, source, ids, callSitePoints(options.quick))) report(row);
+    if (process.env.BENCH_INGEST_CALL_SITE_ONLY === '1') return;
     for (const table of ['bench_copy_target', 'bench_unnest_target']) {
       await storage.engine.exec(CREATE_TARGET(table));
       if (storage.capabilities.timescale) await storage.query(`SELECT create_hypertable($1, by_range('time', INTERVAL '1 day'))`, [table]);

@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import { probeTestEngines } from '@ag/storage-testing';
-import { formatTable, saveResults, type BenchEngine, type BenchOptions, type BenchRow } from '../bench/bench-harness.js';
+import { compareWithEarlier, formatComparison, formatTable, saveResults, type BenchEngine, type BenchOptions, type BenchRow } from '../bench/bench-harness.js';
 import { SUITES } from '../bench/suites.js';
 
 const SERVER_BENCH_ENGINES = ['postgres', 'timescaledb'] as const;
@@ -20,7 +20,8 @@ export function registerBenchCommand(program: Command): void {
     )
     .option('--quick', 'smaller data sets, for a quick look')
     .option('--out <dir>', 'where JSON results are saved', 'bench-results')
-    .action(async (names: string[], options: { engine: string; quick?: boolean; out: string }) => {
+    .option('--compare <file>', 'an earlier result JSON: prints the ratio per case (now / earlier)')
+    .action(async (names: string[], options: { engine: string; quick?: boolean; out: string; compare?: string }) => {
       const selected = names.includes('all') ? Object.keys(SUITES) : names;
       const unknown = selected.filter((name) => !SUITES[name]);
       if (unknown.length) throw new Error(`unknown bench suite(s): ${unknown.join(', ')} (known: ${Object.keys(SUITES).join(', ')})`);
@@ -62,6 +63,7 @@ export function registerBenchCommand(program: Command): void {
         });
         console.log(`\n${formatTable(name, rows)}`);
         console.log(`saved ${saveResults(benchOptions.outDir, name, rows, benchOptions)}`);
+        if (options.compare) console.log(formatComparison(compareWithEarlier(options.compare, rows)));
       }
     });
 }

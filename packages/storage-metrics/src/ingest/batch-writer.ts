@@ -1,27 +1,45 @@
 // The second stage of the buffered pipeline: writes sealed batches, up to
 // `concurrency` at a time, in the order they were sealed. A batch that fails
-// with a retryable error (connection lost, timeout, serialization) is retried
-// with exponential backoff and jitter until it succeeds: never dropped, and
+// with an error core's retry policy retries (shouldRetry: connection lost,
+// timeout, serialization) is retried with core's backoff (backoffDelayMs)
+// until it succeeds: never dropped, and
 // never doubled, because a batch whose commit outcome is unknown is simply
 // sent again and the primary key turns the repeat into duplicates. A
 // non-retryable error (the database refusing the data itself) cannot succeed
 // by retrying: the batch is dead-lettered (counted, logged and handed to
 // `onDeadLetter`) so that it does not block the points behind it.
 
-import type { Logger, StorageError } from '@ag/storage-core';
-import type { NormalizedPoint, WriteResult } from '../metric-point.js';
+import { backoffDelayMs, shouldRetry, sleep, type Logger, type RetryPolicy, type StorageError } from '@ag/storage-core';
+import type { NormalizedPoint } from '../metric-point.js';
 import type { IngestStats } from './ingest-stats.js';
+import type { PointSink } from './point-sink.js';
 import type { SealedBatch } from './point-batcher.js';
-import { retryDelayMs, sleep, type BackoffPolicy } from './retry-backoff.js';
 
 export interface BatchWriterOptions {
   concurrency: number;
-  backoff: BackoffPolicy;
-  write: (points: NormalizedPoint[]) => Promise<WriteResult>;
+  backoff: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'>;
+  /** The last stage: resolves series and writes the rows. */
+  sink: Pick<PointSink, 'write'>;
+  /** Called after every flush attempt (see FlushEvent). */
+  onFlush?: ((event: FlushEvent) => void) | undefined;
   /** Called when a batch is done (written, or given up on): capacity goes back to the batcher. */
   release: (batch: SealedBatch) => void;
   onDeadLetter: ((points: NormalizedPoint[], error: StorageError) => void) | undefined;
   logger: Logger;
+}
+
+/** One flush attempt of the pipeline, as the per-flush hook sees it. */
+export interface FlushEvent {
+  /** Duration of the attempt, in milliseconds. */
+  latencyMs: number;
+  /** Points in the batch. */
+  rows: number;
+  /** written; failed and will be retried; or failed for good (dead-lettered). */
+  outcome: 'written' | 'retrying' | 'dead-lettered';
+  /** Of a written batch: points newly stored and points already there. */
+  inserted: number;
+  duplicates: number;
+  error?: StorageError;
 }
 
 /** How a batch ended: written (inserted + duplicates), or given up on with an error. */
@@ -73,8 +91,9 @@ export class BatchWriter {
     for (let attempt = 0; ; attempt += 1) {
       const started = performance.now();
       try {
-        const result = await this.options.write(batch.points);
+        const result = await this.options.sink.write(batch.points);
         const finished = performance.now();
+        this.notify({ latencyMs: finished - started, rows: batch.points.length, outcome: 'written', inserted: result.inserted, duplicates: result.duplicates });
         this.stats.flushes += 1;
         this.stats.lastFlushLatencyMs = finished - started;
         if (this.stats.lastFlushLatencyMs > this.stats.maxFlushLatencyMs) this.stats.maxFlushLatencyMs = this.stats.lastFlushLatencyMs;
@@ -83,8 +102,11 @@ export class BatchWriter {
       } catch (caught) {
         const error = caught as StorageError;
         this.stats.failedFlushes += 1;
-        if (error.retryable) {
-          const delay = retryDelayMs(this.options.backoff, attempt);
+        const retrying = shouldRetry(error);
+        const failure = { latencyMs: performance.now() - started, rows: batch.points.length, inserted: 0, duplicates: 0, error };
+        this.notify({ ...failure, outcome: retrying ? 'retrying' : 'dead-lettered' });
+        if (retrying) {
+          const delay = backoffDelayMs(this.options.backoff, attempt);
           this.options.logger.warn(
             { err: error, points: batch.points.length, attempt: attempt + 1, retryInMs: delay },
             'metrics flush failed; retrying',
@@ -101,6 +123,15 @@ export class BatchWriter {
         }
         return { persisted: 0, error };
       }
+    }
+  }
+
+  private notify(event: FlushEvent): void {
+    if (!this.options.onFlush) return;
+    try {
+      this.options.onFlush(event);
+    } catch (callbackError) {
+      this.options.logger.error({ err: callbackError }, 'onFlush threw');
     }
   }
 }

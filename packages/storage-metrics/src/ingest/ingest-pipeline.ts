@@ -5,19 +5,19 @@
 // journals accepted points to the PointSpool and replays what an earlier
 // process left there.
 
-import { StorageError, type Logger } from '@ag/storage-core';
-import type { NormalizedPoint, WriteResult } from '../metric-point.js';
-import { BatchWriter } from './batch-writer.js';
+import { StorageError, type Logger, type RetryPolicy } from '@ag/storage-core';
+import type { NormalizedPoint } from '../metric-point.js';
+import { BatchWriter, type BatchWriterOptions } from './batch-writer.js';
 import type { IngestStats } from './ingest-stats.js';
 import { PointBatcher, type BatcherOptions, type SealedBatch } from './point-batcher.js';
 import { PointSpool, type PointSpoolOptions } from './point-spool.js';
-import type { BackoffPolicy } from './retry-backoff.js';
 import { replaySpoolSegments } from './spool-replay.js';
 
 export interface IngestPipelineOptions extends Omit<BatcherOptions, 'journal'> {
   writerConcurrency: number;
-  backoff: BackoffPolicy;
-  write: (points: NormalizedPoint[]) => Promise<WriteResult>;
+  backoff: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'>;
+  sink: BatchWriterOptions['sink'];
+  onFlush?: BatchWriterOptions['onFlush'];
   onDeadLetter: ((points: NormalizedPoint[], error: StorageError) => void) | undefined;
   logger: Logger;
   /** The crash-safe spool; off when undefined. */
@@ -40,7 +40,8 @@ export class IngestPipeline {
       {
         concurrency: options.writerConcurrency,
         backoff: options.backoff,
-        write: options.write,
+        sink: options.sink,
+        onFlush: options.onFlush,
         release: (batch) => this.release(batch),
         onDeadLetter: options.onDeadLetter,
         logger: options.logger,

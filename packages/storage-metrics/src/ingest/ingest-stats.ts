@@ -25,6 +25,8 @@ export interface IngestStats {
   maxFlushLatencyMs: number;
   /** For the last batch written: from its first point's acceptance to its commit. */
   ingestLagMs: number;
+  /** Points whose labels were validated and canonicalized: one per series new to the PointNormalizer's cache. */
+  labelValidations: number;
   seriesCacheSize: number;
   seriesCacheHits: number;
   seriesCacheMisses: number;
@@ -54,6 +56,7 @@ export function emptyIngestStats(): IngestStats {
     lastFlushLatencyMs: 0,
     maxFlushLatencyMs: 0,
     ingestLagMs: 0,
+    labelValidations: 0,
     seriesCacheSize: 0,
     seriesCacheHits: 0,
     seriesCacheMisses: 0,

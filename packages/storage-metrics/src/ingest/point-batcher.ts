@@ -7,7 +7,7 @@
 // after `backpressureTimeoutMs`. With a journal (the crash-safe spool), a
 // point is acknowledged only once the journal has it on disk.
 
-import { BackpressureError, StorageError, ValidationError } from '@ag/storage-core';
+import { BackpressureError, ClosedError, ValidationError } from '@ag/storage-core';
 import type { NormalizedPoint } from '../metric-point.js';
 import type { IngestStats } from './ingest-stats.js';
 
@@ -55,7 +55,7 @@ export class PointBatcher {
 
   /** Resolves once every point is accepted; waits while the buffer is full. */
   accept(points: NormalizedPoint[]): Promise<void> {
-    if (this.closed) return Promise.reject(new StorageError('the metrics buffer is closed', { code: 'STORAGE' }));
+    if (this.closed) return Promise.reject(new ClosedError('the metrics buffer'));
     if (points.length > this.options.maxBufferSize) {
       return Promise.reject(
         new ValidationError('points', points, `${points.length} points exceed ingestion.max_buffer_size (${this.options.maxBufferSize})`),

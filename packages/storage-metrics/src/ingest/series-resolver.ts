@@ -1,5 +1,7 @@
 // Resolves (metric name, labels) to metric_series ids in bulk, creating the
-// series that do not exist yet, with a bounded LRU cache in front. Concurrent
+// series that do not exist yet. A point from the PointNormalizer carries its
+// SeriesRef, whose id, once resolved, is read without any lookup; other
+// points (replayed from the spool) go through a bounded LRU cache. Concurrent
 // resolvers (in this process or another) never fail on a race: unknown series
 // are inserted with ON CONFLICT DO NOTHING in a fixed order, then read back.
 
@@ -43,9 +45,17 @@ export class SeriesResolver {
     let missing: Map<string, NormalizedPoint> | undefined;
     for (let i = 0; i < points.length; i += 1) {
       const point = points[i] as NormalizedPoint;
+      const known = point.series?.id;
+      if (known) {
+        ids[i] = known;
+        continue;
+      }
       const id = this.cache.get(point.seriesKey);
       if (id === undefined) (missing ??= new Map()).set(point.seriesKey, point);
-      else ids[i] = id;
+      else {
+        ids[i] = id;
+        if (point.series) point.series.id = id;
+      }
     }
     if (!missing) {
       this.hits += points.length;
@@ -56,8 +66,12 @@ export class SeriesResolver {
     const found = await this.lookUpOrCreate([...missing.values()]);
     for (let i = 0; i < points.length; i += 1) {
       const point = points[i] as NormalizedPoint;
+      if (ids[i] !== 0) continue;
       const id = found.get(point.seriesKey);
-      if (id !== undefined) ids[i] = id;
+      if (id !== undefined) {
+        ids[i] = id;
+        if (point.series) point.series.id = id;
+      }
     }
     return ids;
   }

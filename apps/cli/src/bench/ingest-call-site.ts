@@ -1,0 +1,100 @@
+// The headline ingest case of `bench ingest` (issue 13): bufferMetric fed
+// the way a bot's call site feeds it (a new point and a new labels object per
+// call, `new Date(...)` timestamps, each call awaited), against the physical
+// limit measured in the same run on the same rows: raw COPY into a table
+// shaped like metric_points (same primary key and indexes, a hypertable where
+// the engine has one) with 1, 2 and 4 streams (1 on a single-connection
+// engine, whose COPY path is the engine's own). The best stream count is the
+// limit; the ratio is printed. Both answers are checked: row count and sum.
+
+import { copyTextValue, type Storage } from '@ag/storage-core';
+import { StorageEngine } from '@ag/storage-metrics';
+import { measureRun, type BenchEngine, type BenchRow } from './bench-harness.js';
+import { pointAt, type PointSource } from './metrics-data.js';
+
+/** Points of the call-site case: BENCH_INGEST_POINTS, or 1M (100k with --quick). */
+export function callSitePoints(quick: boolean): number {
+  const fromEnv = Number(process.env.BENCH_INGEST_POINTS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return quick ? 100_000 : 1_000_000;
+}
+
+const COPY_BATCH = 10_000;
+const LIMIT_TABLE = 'bench_copy_limit';
+
+export async function runCallSiteCase(engine: BenchEngine, storage: Storage, source: PointSource, ids: number[], points: number): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const sizes = { points, series: source.series.length, serverVersion: storage.capabilities.serverVersion };
+  await storage.engine.exec(`CREATE TABLE ${LIMIT_TABLE} (LIKE metric_points INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+  if (storage.capabilities.timescale) await storage.query(`SELECT create_hypertable($1, by_range('time', INTERVAL '1 day'))`, [LIMIT_TABLE]);
+  const streamCounts = storage.engine.traits.singleConnection ? [1] : [1, 2, 4];
+  let best: BenchRow | undefined;
+  for (const streams of streamCounts) {
+    await storage.execute(`TRUNCATE ${LIMIT_TABLE}`);
+    const { seconds } = await measureRun(() => copyStreams(storage, source, ids, points, streams));
+    const row: BenchRow = { engine, case: `raw COPY, ${streams} stream(s), metric_points' shape (the limit)`, perSecond: points / seconds, unit: 'rows', notes: { ...sizes, streams } };
+    rows.push(row);
+    if (!best || (row.perSecond ?? 0) > (best.perSecond ?? 0)) best = row;
+  }
+  const expected = await countAndSum(storage, LIMIT_TABLE);
+
+  await storage.execute('TRUNCATE metric_points');
+  let stats: ReturnType<StorageEngine['stats']> | undefined;
+  const { seconds, peakRssMb } = await measureRun(async () => {
+    const metrics = new StorageEngine(storage);
+    for (let i = 0; i < points; i += 1) {
+      const p = pointAt(source, i);
+      // As a call site writes it: a new object, a new labels object, a Date.
+      await metrics.bufferMetric({ name: p.name, value: p.value, timestamp: new Date(p.timestamp), labels: { ...p.labels } });
+    }
+    await metrics.close();
+    stats = metrics.stats();
+  });
+  const stored = await countAndSum(storage, 'metric_points');
+  if (stored.count !== expected.count || stored.sum !== expected.sum) {
+    throw new Error(`ingest bench: bufferMetric stored ${stored.count} rows (sum ${stored.sum}), raw COPY ${expected.count} (sum ${expected.sum})`);
+  }
+  const perSecond = points / seconds;
+  rows.push({
+    engine,
+    case: 'bufferMetric, bot call site (new labels object + Date per call, awaited)',
+    perSecond,
+    unit: 'points',
+    peakRssMb,
+    notes: {
+      ...sizes,
+      vsBestCopy: perSecond / (best?.perSecond ?? 1),
+      bestCopyStreams: Number(best?.notes?.streams ?? 1),
+      usPerPoint: (seconds * 1e6) / points,
+      labelValidations: stats?.labelValidations ?? 0,
+      flushes: stats?.flushes ?? 0,
+    },
+  });
+  await storage.execute('TRUNCATE metric_points');
+  return rows;
+}
+
+async function copyStreams(storage: Storage, source: PointSource, ids: number[], points: number, streams: number): Promise<void> {
+  let next = 0;
+  const stream = async () => {
+    for (let from = next; from < points; from = next) {
+      next += COPY_BATCH;
+      await storage.engine.copyFrom(`COPY ${LIMIT_TABLE} (time, series_id, value) FROM STDIN`, copyText(source, ids, from, Math.min(points, from + COPY_BATCH)));
+    }
+  };
+  await Promise.all(Array.from({ length: streams }, stream));
+}
+
+function copyText(source: PointSource, ids: number[], from: number, to: number): string {
+  let text = '';
+  for (let i = from; i < to; i += 1) {
+    const p = pointAt(source, i);
+    text += `${new Date(p.timestamp).toISOString()}\t${ids[i % ids.length]}\t${copyTextValue(p.value)}\n`;
+  }
+  return text;
+}
+
+async function countAndSum(storage: Storage, table: string): Promise<{ count: number; sum: string }> {
+  const [row] = await storage.query<{ n: string; s: string }>(`SELECT count(*)::text AS n, coalesce(sum(value::numeric), 0)::text AS s FROM ${table}`);
+  return { count: Number(row?.n), sum: String(row?.s) };
+}
