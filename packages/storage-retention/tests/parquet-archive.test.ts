@@ -115,9 +115,13 @@ describeEachEngine('parquet archive', ({ engine, adminUrl }) => {
       );
       const pg = columns.map((c) => pgText(c.column_name, c.data_type)).join(` || '|' || `);
       const dk = columns.map((c) => duckText(c.column_name, c.data_type)).join(` || '|' || `);
+      const archivedRows = before[table]!.filter((row) => !after[table]!.includes(row));
+      const { manifest } = await readManifest(report.archive!.directory);
+      // A table this engine's pass removed nothing of (chunk drops keep a chunk that is not wholly past the cutoff) has no dataset.
+      expect([table, manifest.files.some((f) => f.table === table)]).toEqual([table, table === 'metric_series' || archivedRows.length > 0]);
+      if (archivedRows.length === 0 && table !== 'metric_series') continue;
       const glob = path.join(report.archive!.directory, table, '**', '*.parquet');
       const fromDuck = (await duck.runAndReadAll(`SELECT ${dk} FROM read_parquet('${glob}', hive_partitioning = true)`)).getRows().map((r) => String(r[0]));
-      const archivedRows = before[table]!.filter((row) => !after[table]!.includes(row));
       const fromPg = (
         await storage.query<{ row: string }>(
           `SELECT ${pg} AS row FROM ${table} t WHERE t::text = ANY($1::text[])`,
