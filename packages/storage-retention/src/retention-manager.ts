@@ -97,7 +97,7 @@ export class RetentionManager {
     const t0 = performance.now();
     const policyChanges = await this.alignPolicies();
     const refreshed = await refreshRollupsSafely(this.storage, { now });
-    const archive = this.policies.archive.enabled ? await ArchiveWriter.create(this.policies.archive.directory, now) : null;
+    const archive = this.policies.archive.enabled ? await ArchiveWriter.create(this.policies.archive.directory, now, this.policies.archive.format, this.storage.engine) : null;
 
     const tables: TableRetentionResult[] = [];
     const metricOverrides: MetricOverrideResult[] = [];

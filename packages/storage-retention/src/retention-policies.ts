@@ -14,10 +14,13 @@ export interface MetricOverride {
   days: number;
 }
 
+/** parquet (the default for new archives) or gzip-compressed CSV; both restore. */
+export type ArchiveFormat = 'parquet' | 'csv.gz';
+
 export interface ArchivePolicy {
   enabled: boolean;
   directory: string;
-  format: 'csv.gz';
+  format: ArchiveFormat;
 }
 
 export interface SchedulerPolicy {
@@ -48,7 +51,7 @@ export const RETENTION_DEFAULTS = {
   daily_rollup_retention_days: 'forever',
   archive_enabled: false,
   archive_directory: './.data/archive',
-  archive_format: 'csv.gz',
+  archive_format: 'parquet' as ArchiveFormat,
   scheduler_interval_sec: 300,
   scheduler_jitter_sec: 30,
   retention_interval_hours: 24,

@@ -53,6 +53,7 @@ describeEachEngine('archive and restore', ({ engine, adminUrl }) => {
       metric_overrides: { 'polymarket.rtds.lag_ms': 7 },
       archive_enabled: true,
       archive_directory: directory,
+      archive_format: 'csv.gz',
     });
     await manager.compressOldData({ now: data.now });
     before = await snapshot();

@@ -134,8 +134,8 @@ export const retentionConfigSchema = z
     archive_enabled: z.boolean().optional(),
     /** Where archives are written [./.data/archive]. */
     archive_directory: filePath().optional(),
-    /** csv.gz: gzip-compressed CSV [csv.gz]. */
-    archive_format: z.enum(['csv.gz']).optional(),
+    /** parquet: one Hive-partitioned Parquet dataset per table; csv.gz: gzip-compressed CSV [parquet]. */
+    archive_format: z.enum(['parquet', 'csv.gz']).optional(),
     /** How often the scheduler wakes up to run what is due [300]. */
     scheduler_interval_sec: positiveInt().max(86_400).optional(),
     /** Random extra delay (0..jitter) before each wake-up [30]. */

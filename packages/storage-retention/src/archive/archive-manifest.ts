@@ -1,5 +1,6 @@
 // The manifest of one archive: a directory written by one retention pass,
-// holding one gzip-compressed CSV file per table and manifest.json, which
+// holding one gzip-compressed CSV file per table (or a Parquet dataset per
+// table, partitioned by day) and manifest.json, which
 // says what each file holds (table, columns, time range, rows) and its
 // SHA-256, so that a restore can verify a file before loading it.
 
@@ -12,8 +13,10 @@ export const MANIFEST_FILE = 'manifest.json';
 
 const archiveFileSchema = z.object({
   table: z.string(),
-  file: z.string(),
-  format: z.literal('csv.gz'),
+  /** Path relative to the archive directory (never absolute, never leaving it). */
+  file: z.string().refine((f) => !f.startsWith('/') && !f.split(/[\\/]/).includes('..'), 'file must stay inside the archive directory'),
+  /** csv.gz: one file per table; parquet: one file per table, day and append (`<table>/date=YYYY-MM-DD/part-<n>.parquet`). */
+  format: z.enum(['csv.gz', 'parquet']),
   columns: z.array(z.string()).min(1),
   /** Column the time range refers to (null for metric_series, which has none). */
   timeColumn: z.string().nullable(),

@@ -3,13 +3,36 @@
 // its own gzip member, flushed to disk (fdatasync) before the caller removes
 // the rows it holds, and the manifest is rewritten after every append, so a
 // pass that dies half-way leaves a readable archive of what it removed.
+// With format 'parquet' each table is a Hive-partitioned Parquet dataset
+// instead (parquet-table-writer.ts), under the same manifest.
 
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { stringify } from 'csv-stringify/sync';
+import { StorageError, type Queryable } from '@ag/storage-core';
 import { writeManifest, type ArchiveFile, type ArchiveManifest } from './archive-manifest.js';
+import { openDuckSession, type DuckSession } from './duckdb-session.js';
+import { ParquetTableWriter } from './parquet-table-writer.js';
+
+export type ArchiveFormat = 'parquet' | 'csv.gz';
+
+/** What a removal step writes its rows to before it removes them: one table of one archive. */
+export interface ArchiveTableWriter {
+  readonly tableName: string;
+  readonly columns: string[];
+  readonly timeColumn: string | null;
+  olderThan: Date | null;
+  readonly rowCount: number;
+  /** Distinct values of the `collect` column seen so far (e.g. the series ids of metric_points). */
+  readonly collected: Set<string>;
+  /** Appends rows (text values keyed by column, plus the row time) and makes them durable before returning. */
+  append(rows: ArchiveRow[], times?: Date[]): Promise<void>;
+  describe(): ArchiveFile[];
+  close(): Promise<void>;
+}
 
 /** A row as selected for archiving: every column as text (exact), null as null. */
 export type ArchiveRow = Record<string, unknown>;
@@ -17,27 +40,39 @@ export type ArchiveRow = Record<string, unknown>;
 export class ArchiveWriter {
   private readonly tables = new Map<string, ArchiveTableWriter>();
   private readonly manifest: ArchiveManifest;
+  private duck: Promise<DuckSession> | undefined;
 
   private constructor(
     readonly directory: string,
     createdAt: Date,
+    readonly format: ArchiveFormat,
+    private readonly db: Queryable | undefined,
   ) {
     this.manifest = { version: 1, createdAt: createdAt.toISOString(), status: 'partial', files: [] };
   }
 
   /** Creates `<root>/<UTC time>-<random>/`; fails (before anything is removed) when it cannot. */
-  static async create(root: string, createdAt: Date): Promise<ArchiveWriter> {
+  static async create(root: string, createdAt: Date, format: ArchiveFormat = 'csv.gz', db?: Queryable): Promise<ArchiveWriter> {
+    if (format === 'parquet' && !db) throw new Error('a parquet archive needs the database to read column types from');
     const stamp = createdAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     const directory = path.resolve(root, `${stamp}-${randomBytes(3).toString('hex')}`);
-    await mkdir(directory, { recursive: true });
-    return new ArchiveWriter(directory, createdAt);
+    try {
+      await mkdir(directory, { recursive: true });
+      await access(directory, constants.W_OK);
+    } catch (error) {
+      throw new StorageError(`archive directory ${directory} cannot be written: ${(error as Error).message}; nothing removed`, { cause: error });
+    }
+    return new ArchiveWriter(directory, createdAt, format, db);
   }
 
   /** The writer of one table's file (one per table and pass, appended to by every removal step). */
   table(table: string, columns: string[], timeColumn: string | null, olderThan: Date | null, collect?: string): ArchiveTableWriter {
     let writer = this.tables.get(table);
     if (!writer) {
-      writer = new ArchiveTableWriter(this.directory, table, columns, timeColumn, olderThan, () => this.save(), collect);
+      writer =
+        this.format === 'parquet'
+          ? new ParquetTableWriter(this.directory, table, columns, timeColumn, olderThan, () => this.save(), this.db as Queryable, () => this.session(), collect)
+          : new CsvTableWriter(this.directory, table, columns, timeColumn, olderThan, () => this.save(), collect);
       this.tables.set(table, writer);
     } else if (olderThan && (!writer.olderThan || olderThan > writer.olderThan)) {
       writer.olderThan = olderThan;
@@ -56,6 +91,8 @@ export class ArchiveWriter {
    */
   async finish(): Promise<{ directory: string; manifest: ArchiveManifest } | null> {
     for (const writer of this.tables.values()) await writer.close();
+    if (this.duck) (await this.duck).close();
+    this.duck = undefined;
     if (![...this.tables.values()].some((w) => w.rowCount > 0)) {
       await rm(this.directory, { recursive: true, force: true });
       return null;
@@ -65,13 +102,19 @@ export class ArchiveWriter {
     return { directory: this.directory, manifest: this.manifest };
   }
 
+  private session(): Promise<DuckSession> {
+    this.duck ??= openDuckSession();
+    return this.duck;
+  }
+
   private async save(): Promise<void> {
-    this.manifest.files = [...this.tables.values()].filter((w) => w.rowCount > 0).map((w) => w.describe());
+    this.manifest.files = [...this.tables.values()].filter((w) => w.rowCount > 0).flatMap((w) => w.describe());
     await writeManifest(this.directory, this.manifest);
   }
 }
 
-export class ArchiveTableWriter {
+/** One table of a csv.gz archive: one file, one gzip member per append. */
+export class CsvTableWriter implements ArchiveTableWriter {
   rowCount = 0;
   private bytes = 0;
   private readonly hash: Hash = createHash('sha256');
@@ -79,7 +122,6 @@ export class ArchiveTableWriter {
   private handle: Awaited<ReturnType<typeof open>> | undefined;
   private from: Date | null = null;
   private to: Date | null = null;
-  /** Distinct values of the `collect` column seen so far (e.g. the series ids of metric_points). */
   readonly collected = new Set<string>();
 
   constructor(
@@ -117,8 +159,8 @@ export class ArchiveTableWriter {
     await this.saveManifest();
   }
 
-  describe(): ArchiveFile {
-    return {
+  describe(): ArchiveFile[] {
+    return [{
       table: this.tableName,
       file: path.basename(this.file),
       format: 'csv.gz',
@@ -130,7 +172,7 @@ export class ArchiveTableWriter {
       rowCount: this.rowCount,
       bytes: this.bytes,
       sha256: this.hash.copy().digest('hex'),
-    };
+    }];
   }
 
   async close(): Promise<void> {

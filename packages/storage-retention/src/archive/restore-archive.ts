@@ -3,7 +3,9 @@
 // restored in one transaction through a temporary staging table and
 // `INSERT ... ON CONFLICT DO NOTHING`, so restoring twice adds nothing the
 // second time. Rows go back into their own table unless `into` names
-// another one (created LIKE the original when missing).
+// another one (created LIKE the original when missing). Parquet files are
+// read back through DuckDB as the text PostgreSQL takes; all the files of
+// one table (one per day and append) go in that table's one transaction.
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -16,6 +18,8 @@ import { RESTORE_ORDER } from '../managed-tables.js';
 import { checkedTableName, quoteIdentifier } from '../sql-identifier.js';
 import { tableColumns } from './archive-columns.js';
 import { readManifest, type ArchiveFile } from './archive-manifest.js';
+import { openDuckSession, type DuckSession } from './duckdb-session.js';
+import { duckString, parquetColumns, parquetTextExpression } from './parquet-columns.js';
 
 export interface RestoreOptions {
   /** Only these tables of the archive (default: all). */
@@ -70,12 +74,20 @@ export async function restoreArchive(storage: Storage, archivePath: string, opti
     .sort((a, b) => rank(a.table) - rank(b.table));
   for (const file of files) await verifyChecksum(directory, file);
 
+  const byTable = new Map<string, ArchiveFile[]>();
+  for (const file of files) byTable.set(file.table, [...(byTable.get(file.table) ?? []), file]);
   const restored: RestoredTable[] = [];
-  for (const file of files) {
-    const target = targets.get(file.table) as string;
-    if (target !== file.table) await createTargetLike(storage, target, file.table);
-    const inserted = await restoreFile(storage, directory, file, target, batchSize);
-    restored.push({ table: file.table, target, rows: file.rowCount, inserted });
+  let duck: DuckSession | undefined;
+  try {
+    for (const [table, tableFiles] of byTable) {
+      const target = targets.get(table) as string;
+      if (target !== table) await createTargetLike(storage, target, table);
+      if (!duck && tableFiles.some((f) => f.format === 'parquet')) duck = await openDuckSession();
+      const inserted = await restoreTable(storage, directory, tableFiles, target, batchSize, duck);
+      restored.push({ table, target, rows: tableFiles.reduce((n, f) => n + f.rowCount, 0), inserted });
+    }
+  } finally {
+    duck?.close();
   }
   return { directory, manifestStatus: manifest.status, tables: restored };
 }
@@ -88,7 +100,7 @@ function rank(table: string): number {
 async function verifyChecksum(directory: string, file: ArchiveFile): Promise<void> {
   const hash = createHash('sha256');
   try {
-    await pipeline(createReadStream(path.join(directory, path.basename(file.file))), hash);
+    await pipeline(createReadStream(archiveFilePath(directory, file)), hash);
   } catch (error) {
     throw new StorageError(`cannot read archive file ${file.file}: ${(error as Error).message}`, { cause: error });
   }
@@ -102,7 +114,19 @@ async function createTargetLike(storage: Storage, target: string, source: string
   await storage.execute(`CREATE TABLE IF NOT EXISTS ${quoteIdentifier(target)} (LIKE ${quoteIdentifier(source)} INCLUDING ALL)`);
 }
 
-async function restoreFile(storage: Storage, directory: string, file: ArchiveFile, target: string, batchSize: number): Promise<number> {
+function archiveFilePath(directory: string, file: ArchiveFile): string {
+  return path.join(directory, file.file);
+}
+
+async function restoreTable(
+  storage: Storage,
+  directory: string,
+  files: ArchiveFile[],
+  target: string,
+  batchSize: number,
+  duck: DuckSession | undefined,
+): Promise<number> {
+  const file = files[0] as ArchiveFile;
   const known = await tableColumns(storage.engine, target);
   if (known.length === 0) throw new ValidationError('into', target, 'no such table');
   const missing = file.columns.filter((c) => !known.includes(c));
@@ -114,7 +138,11 @@ async function restoreFile(storage: Storage, directory: string, file: ArchiveFil
 
   return storage.transaction(async (tx) => {
     await tx.query(`CREATE TEMP TABLE ${stage} (LIKE ${quoteIdentifier(target)}) ON COMMIT DROP`);
-    await copyFileInto(tx, directory, file, `COPY ${stage} (${columns}) FROM STDIN`, batchSize);
+    for (const each of files) {
+      const copy = `COPY ${stage} (${each.columns.map(quoteIdentifier).join(', ')}) FROM STDIN`;
+      if (each.format === 'parquet') await copyParquetInto(tx, directory, each, copy, batchSize, duck as DuckSession, target);
+      else await copyFileInto(tx, directory, each, copy, batchSize);
+    }
     if (file.table === 'metric_series') await checkSeriesMatch(tx, stage, target);
     const { rowCount } = await tx.query(
       `INSERT INTO ${quoteIdentifier(target)} (${columns}) SELECT ${columns} FROM ${stage} ON CONFLICT DO NOTHING`,
@@ -127,7 +155,7 @@ async function restoreFile(storage: Storage, directory: string, file: ArchiveFil
 
 /** Streams the gzip CSV into the staging table, `batchSize` rows per COPY. */
 async function copyFileInto(tx: Queryable, directory: string, file: ArchiveFile, copy: string, batchSize: number): Promise<void> {
-  const parser = createReadStream(path.join(directory, path.basename(file.file)))
+  const parser = createReadStream(archiveFilePath(directory, file))
     .pipe(createGunzip())
     .pipe(parse({ cast: (value, context) => (context.quoting ? value : value === '' ? null : value) }));
   let header: string[] | undefined;
@@ -147,6 +175,36 @@ async function copyFileInto(tx: Queryable, directory: string, file: ArchiveFile,
       await tx.copyFrom(copy, lines);
       lines = [];
     }
+  }
+  if (lines.length) await tx.copyFrom(copy, lines);
+  if (count !== file.rowCount) {
+    throw new StorageError(`archive file ${file.file} holds ${count} rows, its manifest says ${file.rowCount}; nothing restored`);
+  }
+}
+
+/** Reads one Parquet file through DuckDB, each column as PostgreSQL text, `batchSize` rows per COPY. */
+async function copyParquetInto(tx: Queryable, directory: string, file: ArchiveFile, copy: string, batchSize: number, duck: DuckSession, target: string): Promise<void> {
+  const types = await parquetColumns(tx, target, file.columns);
+  const select = types.map(parquetTextExpression).join(', ');
+  let count = 0;
+  let lines: string[] = [];
+  try {
+    const result = await duck.connection.stream(`SELECT ${select} FROM read_parquet(${duckString(archiveFilePath(directory, file))})`);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const row of chunk.getRows()) {
+        lines.push(`${row.map((v) => copyTextValue(v === null ? null : String(v))).join('\t')}\n`);
+        count += 1;
+        if (lines.length >= batchSize) {
+          await tx.copyFrom(copy, lines);
+          lines = [];
+        }
+      }
+    }
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    throw new StorageError(`cannot read archive file ${file.file}: ${(error as Error).message}; nothing restored`, { cause: error });
   }
   if (lines.length) await tx.copyFrom(copy, lines);
   if (count !== file.rowCount) {
