@@ -4,7 +4,7 @@
 // snapshots: realized + unrealized, over the strategy's markets), e.g.
 //   [bot-sim] live 0:01:10 | 128 points/s | rows: points 322,688 orders 16,130 ... | storage 61.2 MB | compression 9.1x (89.0% saved) | pnl sim-bot.mm-1 live 12.40 paper 9.87, sim-bot.mm-2 live -3.10 paper 1.25
 
-import type { StorageServices } from '@ag/api';
+import type { StorageServices } from '@ag/storage-services';
 import { ExactDecimal, type AccountMode } from '@ag/storage-execution';
 import type { SimFleet } from './sim-fleet.js';
 

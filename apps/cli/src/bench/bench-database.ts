@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createStorage, type DeepPartial, type Storage, type StorageConfig } from '@ag/storage-core';
-import { createTestDatabase } from '@ag/storage-testing';
+import { createBenchDatabase } from './bench-server.js';
 import type { BenchEngine, BenchOptions } from './bench-harness.js';
 
 export interface BenchDatabase {
@@ -33,7 +33,7 @@ export async function openBenchDatabase(
       },
     };
   }
-  const database = await createTestDatabase(options.postgresAdminUrl);
+  const database = await createBenchDatabase(options.postgresAdminUrl);
   const storage = await createStorage({ url: database.url, env: {}, config: quiet, migrate: true });
   return {
     storage,

@@ -2,8 +2,8 @@
 // and on PostgreSQL, prints a table per suite and saves JSON results.
 
 import type { Command } from 'commander';
-import { probeTestEngines } from '@ag/storage-testing';
 import { formatTable, saveResults, type BenchEngine, type BenchOptions, type BenchRow } from '../bench/bench-harness.js';
+import { probeBenchServer } from '../bench/bench-server.js';
 import { SUITES } from '../bench/suites.js';
 
 export function registerBenchCommand(program: Command): void {
@@ -22,20 +22,19 @@ export function registerBenchCommand(program: Command): void {
         throw new Error(`--engine must be embedded, postgres or all, got "${options.engine}"`);
       }
 
-      const probed = await probeTestEngines({ ...process.env, TEST_DATABASE_URL: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL });
-      const postgres = probed.find((e) => e.engine === 'postgres');
+      const postgres = await probeBenchServer();
       const engines: BenchEngine[] = [];
       if (options.engine !== 'postgres') engines.push('embedded');
       if (options.engine !== 'embedded') {
-        if (postgres?.available) engines.push('postgres');
-        else if (options.engine === 'postgres') throw new Error(`no PostgreSQL server for the benchmark: ${postgres?.reason}`);
-        else console.log(`(postgres skipped: ${postgres?.reason})`);
+        if (postgres.available) engines.push('postgres');
+        else if (options.engine === 'postgres') throw new Error(`no PostgreSQL server for the benchmark: ${postgres.reason}`);
+        else console.log(`(postgres skipped: ${postgres.reason})`);
       }
       const benchOptions: BenchOptions = {
         engines,
         quick: Boolean(options.quick),
         outDir: options.out,
-        postgresAdminUrl: postgres?.url ?? '',
+        postgresAdminUrl: postgres.available ? postgres.url : '',
       };
 
       for (const name of selected) {
