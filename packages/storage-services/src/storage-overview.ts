@@ -6,7 +6,7 @@
 
 import type { IngestStats } from '@ag/storage-metrics';
 import type { CompressionStatus, JobHealth, SchedulerStatus, TableStorageStats } from '@ag/storage-retention';
-import type { PoolStats } from '@ag/storage-core';
+import { tablesWhere, type PoolStats } from '@ag/storage-core';
 import type { StorageServices } from './storage-services.js';
 
 export interface StorageOverview {
@@ -35,7 +35,8 @@ type CachedPart = Omit<StorageOverview, 'ingest' | 'pool' | 'scheduler'>;
 
 const DATABASE_SIZE = `SELECT pg_database_size(current_database())::int8 AS bytes`;
 
-export const COUNTED_TABLES = ['metric_series', 'metric_points', 'orders', 'fills', 'positions', 'funding_payments', 'candles', 'events'] as const;
+/** The tables counted in the overview: those the table registry marks `overview`. */
+export const COUNTED_TABLES = tablesWhere('overview');
 export type CountedTable = (typeof COUNTED_TABLES)[number];
 const ROW_COUNTS = `SELECT ${COUNTED_TABLES.map((t) => `(SELECT count(*) FROM ${t})::int8 AS ${t}`).join(',\n       ')}`;
 
