@@ -10,15 +10,22 @@
 // and closes cleanly.
 
 import { createStorage, type LogLevel, type Storage } from '@ag/storage-core';
-import { createApiServer, openStorageServices, type ApiServer, type StorageServices } from '@ag/api';
+import { createApiServer, type ApiServer } from '@ag/storage-http';
+import { openStorageServices, type StorageServices } from '@ag/storage-services';
 import { RetentionScheduler } from '@ag/storage-retention';
-import { SIMULATED_MARKETS, TradingSimulation, type SimulationSettings } from '@ag/storage-testing/generators';
-import { backfill, type BackfillReport } from './backfill.js';
+import {
+  SIMULATED_MARKETS,
+  TradingSimulation,
+  backfill,
+  cancelStaleOrders,
+  findResumePoint,
+  type BackfillReport,
+  type SimulationSettings,
+  type WrittenCounts,
+} from '@ag/trading-simulation';
 import { LiveLoop } from './live-loop.js';
-import { cancelStaleOrders, findResumePoint } from './resume-point.js';
 import { RunSummarizer, formatSummary, type RunSummary } from './run-summary.js';
 import { registerSimFleet, simFleet } from './sim-fleet.js';
-import type { WrittenCounts } from './write-simulation-output.js';
 import type { IngestStats } from '@ag/storage-metrics';
 
 export interface BotSimOptions {

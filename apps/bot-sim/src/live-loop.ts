@@ -3,9 +3,8 @@
 // through the stores). Ticks never overlap; stop() lets the tick in flight
 // finish. A tick that fails is logged and the loop goes on.
 
-import type { StorageServices } from '@ag/api';
-import type { TradingSimulation } from '@ag/storage-testing/generators';
-import { addCounts, emptyCounts, writeSimulationOutput, type WrittenCounts } from './write-simulation-output.js';
+import type { StorageServices } from '@ag/storage-services';
+import { addCounts, emptyCounts, writeSimulationOutput, type TradingSimulation, type WrittenCounts } from '@ag/trading-simulation';
 
 export interface LiveLoopOptions {
   tickMs: number;

@@ -4,11 +4,13 @@
 // snapshots: realized + unrealized, over the strategy's markets), e.g.
 //   [bot-sim] live 0:01:10 | 128 points/s | rows: points 322,688 orders 16,130 ... | storage 61.2 MB | compression 9.1x (89.0% saved) | pnl sim-bot.mm-1 live 12.40 paper 9.87, sim-bot.mm-2 live -3.10 paper 1.25
 
-import type { StorageServices } from '@ag/api';
+import type { StorageServices } from '@ag/storage-services';
+import { tablesWhere } from '@ag/storage-core';
 import { ExactDecimal, type AccountMode } from '@ag/storage-execution';
 import type { SimFleet } from './sim-fleet.js';
 
-export const SUMMARY_TABLES = ['metric_points', 'orders', 'fills', 'positions', 'funding_payments', 'candles', 'events'] as const;
+/** The tables counted in the run summary: those the table registry marks `summary`. */
+export const SUMMARY_TABLES = tablesWhere('summary');
 export type SummaryTable = (typeof SUMMARY_TABLES)[number];
 
 /** One strategy's PnL in the accounts of one mode, as exact decimal text. */

@@ -6,8 +6,8 @@
 // two bot-sim processes need different bot names, never different accounts.
 
 import type { AccountMode } from '@ag/storage-execution';
-import type { SimulatedMarketSpec, SimulatedTrader } from '@ag/storage-testing/generators';
-import type { StorageServices } from '@ag/api';
+import type { SimulatedMarketSpec, SimulatedTrader } from '@ag/trading-simulation';
+import type { StorageServices } from '@ag/storage-services';
 
 export const FLEET_MODES = ['live', 'paper'] as const satisfies readonly AccountMode[];
 

@@ -1,7 +1,7 @@
 // Errors a command reports as a usage problem (exit code 2) rather than a
 // failure (1): a bad option value, named as the option the user typed.
 
-import { BadParameterError } from '@ag/api';
+import { BadParameterError } from '@ag/storage-services';
 import { ValidationError } from '@ag/storage-core';
 
 export class UsageError extends Error {

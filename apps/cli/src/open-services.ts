@@ -1,7 +1,7 @@
-// The stores a command works with (@ag/api's StorageServices) over the
+// The stores a command works with (@ag/storage-services' StorageServices) over the
 // storage the global options name, closed together afterwards.
 
-import { openStorageServices, type OpenStorageServicesOptions, type StorageServices } from '@ag/api';
+import { openStorageServices, type OpenStorageServicesOptions, type StorageServices } from '@ag/storage-services';
 import { openStorage, type GlobalOptions } from './open-storage.js';
 
 export async function withServices<T>(

@@ -5,7 +5,7 @@
 // as JSON with the same money rule.
 
 import { stringify } from 'csv-stringify/sync';
-import { toJson } from '@ag/api';
+import { toJson } from '@ag/storage-services';
 import { Prisma } from '@ag/storage-core';
 
 export type OutputFormat = 'table' | 'json' | 'csv';

@@ -49,3 +49,5 @@ export {
   type RefreshResult,
 } from './rollups.js';
 export { backoffDelayMs, retryWithBackoff, shouldRetry, sleep, type RetryHooks, type RetryPolicy } from './retry/retry-policy.js';
+export { TABLE_REGISTRY, tablesWhere, restoreOrder, type TableEntry, type RegisteredTable, type RegisteredTableName } from './tables/table-registry.js';
+export { quoteIdentifier, checkedTableName } from './sql-identifier.js';

@@ -14,6 +14,7 @@
 
 import type { Queryable } from './engines/engine.js';
 import { ValidationError } from './errors/storage-error.js';
+import { quoteIdentifier } from './sql-identifier.js';
 
 export type RollupKind = 'continuous_aggregate' | 'table';
 
@@ -134,7 +135,7 @@ async function defaultWindowStart(db: Queryable, rollup: RollupInfo): Promise<Da
     // before it. Identifiers come from the registry written by migrations;
     // quoted regardless.
     const { rows } = await db.query<{ earliest: Date | null }>(
-      `SELECT min(time) AS earliest FROM ${quoteIdent(rollup.sourceTable)} WHERE ${quoteIdent(rollup.changeColumn)} >= $1`,
+      `SELECT min(time) AS earliest FROM ${quoteIdentifier(rollup.sourceTable)} WHERE ${quoteIdentifier(rollup.changeColumn)} >= $1`,
       [start],
     );
     const earliest = rows[0]?.earliest;
@@ -144,10 +145,6 @@ async function defaultWindowStart(db: Queryable, rollup: RollupInfo): Promise<Da
 }
 
 async function earliestSourceTime(db: Queryable, rollup: RollupInfo): Promise<Date | null> {
-  const { rows } = await db.query<{ earliest: Date | null }>(`SELECT min(time) AS earliest FROM ${quoteIdent(rollup.sourceTable)}`);
+  const { rows } = await db.query<{ earliest: Date | null }>(`SELECT min(time) AS earliest FROM ${quoteIdentifier(rollup.sourceTable)}`);
   return rows[0]?.earliest ?? null;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }

@@ -14,23 +14,27 @@
 //     recovery): exponential backoff with jitter, long enough to ride through
 //     a restart or a failover (about 6 s with the defaults), then the
 //     ConnectionError propagates (still `retryable` for the caller).
-// Everything else propagates at once, query timeouts included (retrying a
-// statement that was too slow would multiply the wait the timeout bounds).
+// Whether an error is retried is core's one rule (shouldRetry: a retryable
+// StorageError, never CLOSED: a write on closed storage fails at once), and
+// the waits are core's one backoff (backoffDelayMs, equal jitter). The budgets
+// are execution's own: a few quick attempts for a lost race, policy.connectionAttempts
+// for everything else that is retryable (connection, pool, timeout).
 // The embedded engine never needs it (one in-process connection).
 
-import { ConstraintError, StorageError, type Queryable, type Storage } from '@ag/storage-core';
+import { ConstraintError, backoffDelayMs, shouldRetry, sleep, type Queryable, type Storage } from '@ag/storage-core';
 
 export interface WriteRetryPolicy {
-  /** Attempts in all for a write that lost its connection (1 = no retry). Default 8. */
+  /** Attempts in all for a write that failed for a retryable reason other than a lost race (1 = no retry). Default 8. */
   connectionAttempts: number;
-  /** First backoff after a connection error, doubled each time up to maxDelayMs. Defaults 100 and 2000. */
+  /** First backoff, doubled each time up to maxDelayMs. Defaults 100 and 2000. */
   initialDelayMs: number;
   maxDelayMs: number;
 }
 
 export const DEFAULT_WRITE_RETRY: WriteRetryPolicy = { connectionAttempts: 8, initialDelayMs: 100, maxDelayMs: 2000 };
 
-const SERIALIZATION_ATTEMPTS = 4;
+/** A lost race (deadlock, serialization failure, a key claimed concurrently) is retried quickly: the competitor is already done. */
+const RACE_RETRY = { attempts: 4, initialDelayMs: 10, maxDelayMs: 80 };
 
 /**
  * Runs `write` until it succeeds, fails for good, or runs out of attempts (see
@@ -38,26 +42,20 @@ const SERIALIZATION_ATTEMPTS = 4;
  * writer claimed the same key first.
  */
 export async function withWriteRetry<T>(policy: WriteRetryPolicy, write: () => Promise<T>, claimedKeys: readonly string[] = []): Promise<T> {
-  let connectionFailures = 0;
-  let serializationFailures = 0;
+  let otherFailures = 0;
+  let raceFailures = 0;
   for (;;) {
     try {
       return await write();
     } catch (error) {
-      const code = error instanceof StorageError ? error.code : undefined;
       const raced = error instanceof ConstraintError && error.constraint !== undefined && claimedKeys.includes(error.constraint);
-      if ((code === 'SERIALIZATION' || raced) && (serializationFailures += 1) < SERIALIZATION_ATTEMPTS) {
-        await sleep(5 * 2 ** serializationFailures * Math.random());
+      if (raced || (shouldRetry(error) && error.code === 'SERIALIZATION')) {
+        if ((raceFailures += 1) >= RACE_RETRY.attempts) throw error;
+        await sleep(backoffDelayMs(RACE_RETRY, raceFailures - 1));
         continue;
       }
-      if (code === 'CONNECTION' && (connectionFailures += 1) < policy.connectionAttempts) {
-        // Equal jitter: at least half the exponential bound, so that a
-        // restart is waited out in a bounded number of attempts.
-        const bound = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (connectionFailures - 1));
-        await sleep(bound / 2 + (Math.random() * bound) / 2);
-        continue;
-      }
-      throw error;
+      if (!shouldRetry(error) || (otherFailures += 1) >= policy.connectionAttempts) throw error;
+      await sleep(backoffDelayMs(policy, otherFailures - 1));
     }
   }
 }
@@ -69,8 +67,4 @@ export function transactionWithRetry<T>(
   claimedKeys: readonly string[] = [],
 ): Promise<T> {
   return withWriteRetry(policy, () => storage.transaction(fn), claimedKeys);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createStorage, type DeepPartial, type Storage, type StorageConfig } from '@ag/storage-core';
-import { createTestDatabase } from '@ag/storage-testing';
+import { createBenchDatabase } from './bench-server.js';
 import type { BenchEngine, BenchOptions } from './bench-harness.js';
 
 export interface BenchDatabase {
@@ -36,7 +36,7 @@ export async function openBenchDatabase(
   }
   const adminUrl = options.serverAdminUrls[engine];
   if (!adminUrl) throw new Error(`no server for the ${engine} benchmark engine`);
-  const database = await createTestDatabase(adminUrl);
+  const database = await createBenchDatabase(adminUrl);
   const storage = await createStorage({ url: database.url, env: {}, config: quiet, migrate: true });
   return {
     storage,

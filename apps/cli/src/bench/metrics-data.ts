@@ -1,12 +1,12 @@
 // Reproducible metric data for the ingest and query benchmarks: 1,000 series
 // with realistic trading-bot label sets (metric, venue, market, topic, bot;
-// the shared generator in @ag/storage-testing/generators), and point i of a
+// the shared generator in @ag/trading-simulation), and point i of a
 // run always the same (series, time, value), computed from a seeded hash, so
 // every case of a run writes exactly the same rows without holding them all
 // in memory.
 
 import type { MetricPointInput } from '@ag/storage-metrics';
-import { generateSeriesSet, hash32, type GeneratedSeries } from '@ag/storage-testing/generators';
+import { generateSeriesSet, hash32, type GeneratedSeries } from '@ag/trading-simulation';
 
 export type BenchSeries = GeneratedSeries;
 export { hash32 };

@@ -3,7 +3,7 @@
 // data (orders with fills, position snapshots), bulk-loaded with COPY.
 
 import { copyTextValue, type Storage } from '@ag/storage-core';
-import { seededRandom } from '@ag/storage-testing/generators';
+import { seededRandom } from '@ag/trading-simulation';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

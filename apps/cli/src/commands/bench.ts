@@ -2,8 +2,8 @@
 // and on the servers (PostgreSQL, TimescaleDB), prints a table per suite and saves JSON results.
 
 import type { Command } from 'commander';
-import { probeTestEngines } from '@ag/storage-testing';
 import { compareWithEarlier, formatComparison, formatTable, saveResults, type BenchEngine, type BenchOptions, type BenchRow } from '../bench/bench-harness.js';
+import { probeBenchServer } from '../bench/bench-server.js';
 import { SUITES } from '../bench/suites.js';
 
 const SERVER_BENCH_ENGINES = ['postgres', 'timescaledb'] as const;
@@ -29,22 +29,17 @@ export function registerBenchCommand(program: Command): void {
         throw new Error(`--engine must be embedded, ${SERVER_BENCH_ENGINES.join(', ')} or all, got "${options.engine}"`);
       }
 
-      const probed = await probeTestEngines({
-        ...process.env,
-        TEST_DATABASE_URL: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL,
-        TEST_TIMESCALEDB_URL: process.env.BENCH_TIMESCALEDB_URL ?? process.env.TEST_TIMESCALEDB_URL,
-      });
       const engines: BenchEngine[] = [];
       const serverAdminUrls: BenchOptions['serverAdminUrls'] = {};
       if (options.engine === 'embedded' || options.engine === 'all') engines.push('embedded');
       for (const engine of SERVER_BENCH_ENGINES) {
         if (options.engine !== engine && options.engine !== 'all') continue;
-        const server = probed.find((e) => e.engine === engine);
-        if (server?.available && server.url) {
+        const server = await probeBenchServer(engine);
+        if (server.available) {
           engines.push(engine);
           serverAdminUrls[engine] = server.url;
-        } else if (options.engine === engine) throw new Error(`no ${engine} server for the benchmark: ${server?.reason}`);
-        else console.log(`(${engine} skipped: ${server?.reason})`);
+        } else if (options.engine === engine) throw new Error(`no ${engine} server for the benchmark: ${server.reason}`);
+        else console.log(`(${engine} skipped: ${server.reason})`);
       }
       const benchOptions: BenchOptions = {
         engines,

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
-import { labelsParameter, parseParameters, timeParameter, type StorageServices } from '@ag/api';
+import { labelsParameter, parseParameters, timeParameter, type StorageServices } from '@ag/storage-services';
 import { TIMEFRAMES } from '@ag/storage-execution';
 import { z } from 'zod';
 import { parseOrUsageError } from '../command-errors.js';

@@ -22,7 +22,7 @@ import {
   readMetricPoints,
   BadParameterError,
   type StorageServices,
-} from '@ag/api';
+} from '@ag/storage-services';
 import { asUsageError } from '../command-errors.js';
 import { withServices } from '../open-services.js';
 import type { GlobalOptions } from '../open-storage.js';

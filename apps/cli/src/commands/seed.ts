@@ -6,8 +6,7 @@
 
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { backfill, findResumePoint } from '@ag/bot-sim';
-import { SIMULATED_MARKETS, TradingSimulation, generateSeriesSet } from '@ag/storage-testing/generators';
+import { SIMULATED_MARKETS, TradingSimulation, backfill, findResumePoint, generateSeriesSet } from '@ag/trading-simulation';
 import { UsageError } from '../command-errors.js';
 import { withServices } from '../open-services.js';
 import type { GlobalOptions } from '../open-storage.js';

@@ -3,7 +3,8 @@
 // scheduler, until Ctrl-C (or --duration seconds).
 
 import type { Command } from 'commander';
-import { createApiServer, openStorageServices } from '@ag/api';
+import { createApiServer } from '@ag/storage-http';
+import { openStorageServices } from '@ag/storage-services';
 import { RetentionScheduler } from '@ag/storage-retention';
 import { UsageError } from '../command-errors.js';
 import { openStorage, type GlobalOptions } from '../open-storage.js';

