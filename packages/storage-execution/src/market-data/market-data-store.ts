@@ -2,7 +2,7 @@
 // bars, range and latest reads, gap detection, resampling to larger
 // timeframes (time_bucket where TimescaleDB is installed, date_bin
 // elsewhere), candles built from the fills (the fill_candles_1m rollup) and
-// CSV import/export.
+// CSV import/export; and ticks (trades, quotes, book snapshots: see ticks/).
 
 import { refreshRollup, ValidationError, type Prisma, type Storage } from '@ag/storage-core';
 import { toPrismaDecimal } from '../decimal/exact-decimal.js';
@@ -32,6 +32,24 @@ import {
 import { writeCandles, type UpsertCandlesResult } from './write-candles.js';
 import { DEFAULT_WRITE_RETRY, withWriteRetry } from '../transaction-with-retry.js';
 import type { Readable } from 'node:stream';
+import { parseBookSnapshot, parseQuote, parseTickBatch, parseTrade, type BookSnapshotInput, type QuoteInput, type TradeInput } from './ticks/tick-inputs.js';
+import { tickRangeQuerySchema } from './ticks/tick-query-schemas.js';
+import { readBookSnapshots, readQuotes, readTrades } from './ticks/read-ticks.js';
+import type { BookSnapshot, Quote, Trade } from './ticks/tick-rows.js';
+import { writeBookSnapshots, writeQuotes, writeTrades, type TickWriteResult } from './ticks/write-ticks.js';
+
+/** A range read of one market's ticks. */
+export interface TickRangeQuery {
+  venue: string;
+  symbol: string;
+  /** Ticks in [start, end). */
+  start: Date | string | number;
+  end: Date | string | number;
+  /** Default and maximum: config query.max_results. */
+  limit?: number;
+  /** Oldest first (default) or newest first. */
+  order?: 'asc' | 'desc';
+}
 
 export interface CandleSeries {
   venue: string;
@@ -223,6 +241,52 @@ export class MarketDataStore {
       const { complete: _complete, ...candle } = aggregateCandle(row, q.venue, q.market, q.timeframe);
       return { ...candle, tradeCount: Number(row.trade_count), notional: toPrismaDecimal(row.notional as string) };
     });
+  }
+
+  /**
+   * Stores trades: every one checked first (a bad one refuses the whole
+   * batch, naming its field); a trade id already stored for its venue and
+   * symbol, at any time, or repeated in the batch, counts as a duplicate.
+   * Retried on a lost connection (idempotent by key).
+   */
+  async storeTrades(trades: readonly TradeInput[]): Promise<TickWriteResult> {
+    const parsed = parseTickBatch(trades, 'trades', parseTrade);
+    return withWriteRetry(DEFAULT_WRITE_RETRY, () => writeTrades(this.storage.engine, parsed));
+  }
+
+  /** Stores top-of-book quotes (bid < ask: crossed and locked quotes are refused); one per venue, symbol and time. */
+  async storeQuotes(quotes: readonly QuoteInput[]): Promise<TickWriteResult> {
+    const parsed = parseTickBatch(quotes, 'quotes', parseQuote);
+    return withWriteRetry(DEFAULT_WRITE_RETRY, () => writeQuotes(this.storage.engine, parsed));
+  }
+
+  /** Stores one order-book snapshot (see storeBookSnapshots). */
+  async storeBookSnapshot(snapshot: BookSnapshotInput): Promise<TickWriteResult> {
+    return this.storeBookSnapshots([snapshot]);
+  }
+
+  /** Stores depth snapshots: levels sorted best first, best bid below best ask; one per venue, symbol and time. */
+  async storeBookSnapshots(snapshots: readonly BookSnapshotInput[]): Promise<TickWriteResult> {
+    const parsed = parseTickBatch(snapshots, 'snapshots', parseBookSnapshot);
+    return withWriteRetry(DEFAULT_WRITE_RETRY, () => writeBookSnapshots(this.storage.engine, parsed));
+  }
+
+  /** One market's trades in [start, end), oldest first (equal times by trade id). */
+  async queryTrades(query: TickRangeQuery): Promise<Trade[]> {
+    const q = parseInput(tickRangeQuerySchema, query, 'query');
+    return readTrades(this.storage.engine, q, this.checkLimit(q.limit));
+  }
+
+  /** One market's quotes in [start, end), oldest first. */
+  async queryQuotes(query: TickRangeQuery): Promise<Quote[]> {
+    const q = parseInput(tickRangeQuerySchema, query, 'query');
+    return readQuotes(this.storage.engine, q, this.checkLimit(q.limit));
+  }
+
+  /** One market's book snapshots in [start, end), oldest first. */
+  async queryBookSnapshots(query: TickRangeQuery): Promise<BookSnapshot[]> {
+    const q = parseInput(tickRangeQuerySchema, query, 'query');
+    return readBookSnapshots(this.storage.engine, q, this.checkLimit(q.limit));
   }
 
   /** The bars of one series in [start, end) as CSV (see candles-csv.ts for the format). */
