@@ -33,6 +33,7 @@ import { writeCandles, type UpsertCandlesResult } from './write-candles.js';
 import { DEFAULT_WRITE_RETRY, withWriteRetry } from '../transaction-with-retry.js';
 import type { Readable } from 'node:stream';
 import { parseBookSnapshot, parseQuote, parseTickBatch, parseTrade, type BookSnapshotInput, type QuoteInput, type TradeInput } from './ticks/tick-inputs.js';
+import { readTradeCandles } from './ticks/trade-candles.js';
 import { tickRangeQuerySchema } from './ticks/tick-query-schemas.js';
 import { readBookSnapshots, readQuotes, readTrades } from './ticks/read-ticks.js';
 import type { BookSnapshot, Quote, Trade } from './ticks/tick-rows.js';
@@ -63,6 +64,8 @@ export interface CandleRangeQuery extends CandleSeries {
   end: Date | string | number;
   /** Default and maximum: config query.max_results. */
   limit?: number;
+  /** 'venue' (default): the stored candles; 'trades': candles built from the stored trades (1m, 1h and 1d). */
+  source?: 'venue' | 'trades';
 }
 
 /** A run of missing bars: bar open times in [start, end). */
@@ -161,6 +164,7 @@ export class MarketDataStore {
   async getCandles(query: CandleRangeQuery): Promise<Candle[]> {
     const q = parseInput(candleRangeQuerySchema, query, 'query');
     const limit = this.checkLimit(q.limit);
+    if (q.source === 'trades') return readTradeCandles(this.storage.engine, q, limit);
     const rows = await this.storage.query<CandleRow>(SELECT_CANDLES, [q.venue, q.symbol, q.timeframe, q.start, q.end, limit]);
     return rows.map(candleFromRow);
   }
