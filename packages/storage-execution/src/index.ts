@@ -72,3 +72,4 @@ export type { TradeInput, QuoteInput, BookSnapshotInput, BookLevelInput, TradeSi
 export { TRADE_SIDES, MAX_BOOK_LEVELS } from './market-data/ticks/tick-inputs.js';
 export type { Trade, Quote, BookSnapshot, BookLevel } from './market-data/ticks/tick-rows.js';
 export type { TickWriteResult } from './market-data/ticks/write-ticks.js';
+export type { TickGap, StaleQuote } from './market-data/ticks/tick-quality.js';

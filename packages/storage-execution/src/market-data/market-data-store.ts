@@ -34,7 +34,8 @@ import { DEFAULT_WRITE_RETRY, withWriteRetry } from '../transaction-with-retry.j
 import type { Readable } from 'node:stream';
 import { parseBookSnapshot, parseQuote, parseTickBatch, parseTrade, type BookSnapshotInput, type QuoteInput, type TradeInput } from './ticks/tick-inputs.js';
 import { readTradeCandles } from './ticks/trade-candles.js';
-import { tickRangeQuerySchema } from './ticks/tick-query-schemas.js';
+import { staleQuoteQuerySchema, tickGapQuerySchema, tickRangeQuerySchema } from './ticks/tick-query-schemas.js';
+import { findStaleQuotes, findTickGaps, type StaleQuote, type TickGap } from './ticks/tick-quality.js';
 import { readBookSnapshots, readQuotes, readTrades } from './ticks/read-ticks.js';
 import type { BookSnapshot, Quote, Trade } from './ticks/tick-rows.js';
 import { writeBookSnapshots, writeQuotes, writeTrades, type TickWriteResult } from './ticks/write-ticks.js';
@@ -291,6 +292,24 @@ export class MarketDataStore {
   async queryBookSnapshots(query: TickRangeQuery): Promise<BookSnapshot[]> {
     const q = parseInput(tickRangeQuerySchema, query, 'query');
     return readBookSnapshots(this.storage.engine, q, this.checkLimit(q.limit));
+  }
+
+  /** Runs of more than maxGapSeconds without a trade (or quote) of one market in [start, end); the range ends count as ticks. */
+  async findTickGaps(query: {
+    venue: string;
+    symbol: string;
+    kind: 'trades' | 'quotes';
+    start: Date | string | number;
+    end: Date | string | number;
+    maxGapSeconds: number;
+  }): Promise<TickGap[]> {
+    return findTickGaps(this.storage.engine, parseInput(tickGapQuerySchema, query, 'query'));
+  }
+
+  /** The symbols whose latest quote at asOf (default now) is older than maxAgeSeconds, or that have none. */
+  async findStaleQuotes(query: { venue: string; symbols: string[]; maxAgeSeconds: number; asOf?: Date | string | number }): Promise<StaleQuote[]> {
+    const q = parseInput(staleQuoteQuerySchema, query, 'query');
+    return findStaleQuotes(this.storage.engine, { ...q, asOf: q.asOf ?? new Date() });
   }
 
   /** The bars of one series in [start, end) as CSV (see candles-csv.ts for the format). */
