@@ -34,7 +34,8 @@ import { DEFAULT_WRITE_RETRY, withWriteRetry } from '../transaction-with-retry.j
 import type { Readable } from 'node:stream';
 import { parseBookSnapshot, parseQuote, parseTickBatch, parseTrade, type BookSnapshotInput, type QuoteInput, type TradeInput } from './ticks/tick-inputs.js';
 import { readTradeCandles } from './ticks/trade-candles.js';
-import { staleQuoteQuerySchema, tickGapQuerySchema, tickRangeQuerySchema } from './ticks/tick-query-schemas.js';
+import { replayEvents, type ReplayEvent, type ReplayKind } from './ticks/replay.js';
+import { replayQuerySchema, staleQuoteQuerySchema, tickGapQuerySchema, tickRangeQuerySchema } from './ticks/tick-query-schemas.js';
 import { findStaleQuotes, findTickGaps, type StaleQuote, type TickGap } from './ticks/tick-quality.js';
 import { readBookSnapshots, readQuotes, readTrades } from './ticks/read-ticks.js';
 import type { BookSnapshot, Quote, Trade } from './ticks/tick-rows.js';
@@ -310,6 +311,24 @@ export class MarketDataStore {
   async findStaleQuotes(query: { venue: string; symbols: string[]; maxAgeSeconds: number; asOf?: Date | string | number }): Promise<StaleQuote[]> {
     const q = parseInput(staleQuoteQuerySchema, query, 'query');
     return findStaleQuotes(this.storage.engine, { ...q, asOf: q.asOf ?? new Date() });
+  }
+
+  /**
+   * The ticks (and candles of `timeframe`, default 1m) of the given symbols
+   * in [start, end) as one stream in time order, paged (pageSize rows per
+   * kind at a time, default 5000); equal times: candles, book, quotes, trades.
+   */
+  replay(query: {
+    venue?: string;
+    symbols: string[];
+    kinds: ReplayKind[];
+    start: Date | string | number;
+    end: Date | string | number;
+    timeframe?: Timeframe;
+    pageSize?: number;
+  }): AsyncIterable<ReplayEvent> {
+    const q = parseInput(replayQuerySchema, query, 'query');
+    return replayEvents(this.storage.engine, { ...q, venue: q.venue, timeframe: q.timeframe ?? '1m', pageSize: q.pageSize ?? 5_000 });
   }
 
   /** The bars of one series in [start, end) as CSV (see candles-csv.ts for the format). */

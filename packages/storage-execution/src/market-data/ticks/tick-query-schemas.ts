@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { enumField, nameField, timestampField } from '../../validation/field-schemas.js';
+import { TIMEFRAMES } from '../timeframes.js';
 
 function startBeforeEnd(value: { start: Date; end: Date }, ctx: z.RefinementCtx): void {
   if (value.end.getTime() <= value.start.getTime()) {
@@ -35,3 +36,14 @@ export const staleQuoteQuerySchema = z.strictObject({
   maxAgeSeconds: z.number({ error: 'expected a number of seconds' }).positive('must be greater than zero'),
   asOf: timestampField.optional(),
 });
+
+export const replayQuerySchema = z
+  .strictObject({
+    venue: nameField.optional(),
+    symbols: z.array(nameField).min(1, 'at least one symbol').max(10_000, 'at most 10000 symbols'),
+    kinds: z.array(enumField(['trades', 'quotes', 'candles', 'book'])).min(1, 'at least one kind'),
+    ...range,
+    timeframe: enumField(TIMEFRAMES).optional(),
+    pageSize: positiveInt.max(100_000, 'at most 100000').optional(),
+  })
+  .superRefine(startBeforeEnd);
