@@ -1,5 +1,6 @@
 // A fresh, migrated database for one benchmark case: on-disk embedded (the
-// default engine as users run it) or a new database on the PostgreSQL server.
+// default engine as users run it) or a new database on a server (PostgreSQL,
+// TimescaleDB).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -33,7 +34,9 @@ export async function openBenchDatabase(
       },
     };
   }
-  const database = await createTestDatabase(options.postgresAdminUrl);
+  const adminUrl = options.serverAdminUrls[engine];
+  if (!adminUrl) throw new Error(`no server for the ${engine} benchmark engine`);
+  const database = await createTestDatabase(adminUrl);
   const storage = await createStorage({ url: database.url, env: {}, config: quiet, migrate: true });
   return {
     storage,

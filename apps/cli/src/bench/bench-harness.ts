@@ -6,7 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export type BenchEngine = 'embedded' | 'postgres';
+/** embedded: on-disk PGlite; postgres and timescaledb: a new database on that server. */
+export type BenchEngine = 'embedded' | 'postgres' | 'timescaledb';
 
 export interface BenchOptions {
   engines: BenchEngine[];
@@ -14,8 +15,8 @@ export interface BenchOptions {
   quick: boolean;
   /** Where JSON results go. */
   outDir: string;
-  /** Admin URL of the server the postgres engine creates its databases on. */
-  postgresAdminUrl: string;
+  /** Admin URL of each server engine's server, where its bench databases are created. */
+  serverAdminUrls: Partial<Record<Exclude<BenchEngine, 'embedded'>, string>>;
 }
 
 /** One measured figure. */

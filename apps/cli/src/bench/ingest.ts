@@ -31,7 +31,7 @@ interface Sizes {
 }
 
 function sizes(engine: BenchEngine, quick: boolean): Sizes {
-  if (engine === 'postgres') return quick ? { points: 200_000, createMany: 20_000, single: 1_000 } : { points: 2_000_000, createMany: 100_000, single: 5_000 };
+  if (engine !== 'embedded') return quick ? { points: 200_000, createMany: 20_000, single: 1_000 } : { points: 2_000_000, createMany: 100_000, single: 5_000 };
   return quick ? { points: 100_000, createMany: 10_000, single: 500 } : { points: 500_000, createMany: 50_000, single: 2_000 };
 }
 
@@ -72,7 +72,7 @@ async function runEngine(engine: BenchEngine, options: BenchOptions, report: (ro
       }
     });
     let parallelCopy: BenchRow | undefined;
-    if (engine === 'postgres') {
+    if (!storage.engine.traits.singleConnection) {
       // The pipeline writes with two connections; this is the same ceiling for raw COPY.
       await storage.execute('TRUNCATE bench_copy_target');
       parallelCopy = await run('raw COPY, 2 streams in parallel (same-shaped table)', n.points, async () => {
@@ -133,7 +133,7 @@ async function runEngine(engine: BenchEngine, options: BenchOptions, report: (ro
       ...ratios(buffered),
       batch_size: BATCH,
       max_buffer_size: 50_000,
-      writers: engine === 'postgres' ? 2 : 1,
+      writers: engine !== 'embedded' ? 2 : 1,
       maxFlushMs: Math.round(stats?.maxFlushLatencyMs ?? 0),
       written: stats?.written ?? 0,
     };

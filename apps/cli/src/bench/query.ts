@@ -17,8 +17,8 @@ const SPAN_DAYS = 30;
 const START = Date.UTC(2026, 9, 1);
 
 function totalPoints(engine: BenchEngine, quick: boolean): number {
-  if (quick) return engine === 'postgres' ? 200_000 : 100_000;
-  return engine === 'postgres' ? 5_000_000 : 1_000_000;
+  if (quick) return engine !== 'embedded' ? 200_000 : 100_000;
+  return engine !== 'embedded' ? 5_000_000 : 1_000_000;
 }
 
 export const suite: BenchSuite = {

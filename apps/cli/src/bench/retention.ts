@@ -62,8 +62,7 @@ export const suite: BenchSuite = {
   async run(options, report) {
     const sizes = options.quick ? QUICK : FULL;
     for (const engine of options.engines) {
-      if (engine === 'embedded') await compressionCases(engine, options, sizes, report);
-      else report({ engine, case: 'compression', notes: { supported: 'no (plain PostgreSQL): rows stay hot until removed' } });
+      await compressionCases(engine, options, sizes, report);
       await retentionCases(engine, options, sizes, report);
     }
   },
@@ -73,6 +72,10 @@ async function compressionCases(engine: BenchEngine, options: BenchOptions, size
   const db = await openBenchDatabase(engine, options);
   try {
     const { storage } = db;
+    if (!storage.capabilities.compression) {
+      report({ engine, case: 'compression', notes: { supported: 'no (no TimescaleDB compression on this server): rows stay hot until removed' } });
+      return;
+    }
     const end = new Date(Math.floor(Date.now() / DAY) * DAY - 8 * DAY);
     await insertSeries(storage, sizes.compressionSeries);
     const points = await insertRandomWalkPoints(storage, { series: sizes.compressionSeries, days: sizes.compressionDays, stepMs: MINUTE, end });
@@ -134,7 +137,8 @@ async function retentionCases(engine: BenchEngine, options: BenchOptions, sizes:
     await storage.execute('ANALYZE');
     const chunks = await chunkCount(storage, 'metric_points');
     const dataset = `${sizes.passSeries} series x ${sizes.passDays} d, ${rows.toLocaleString('en-US')} rows${chunks ? `, ${chunks} daily chunks, compressed past 7 d` : ''}`;
-    const strategy = engine === 'embedded' ? 'drop_chunks' : 'batched DELETE';
+    const dropsChunks = storage.capabilities.timescale;
+    const strategy = dropsChunks ? 'drop_chunks' : 'batched DELETE';
 
     const pass = async (label: string, days: number, at: Date, extra: Record<string, unknown> = {}) => {
       const manager = new RetentionManager(storage, { metrics_retention_days: days, ...extra });
@@ -146,7 +150,7 @@ async function retentionCases(engine: BenchEngine, options: BenchOptions, sizes:
     const baseline = async (label: string, days: number, at: Date) => {
       const cutoff = new Date(at.getTime() - days * DAY);
       const before = await twinRows(storage);
-      const run = await measureRun(() => rawRemoval(storage, engine, cutoff));
+      const run = await measureRun(() => rawRemoval(storage, cutoff));
       const removed = before - (await twinRows(storage));
       report({
         engine,
@@ -160,16 +164,16 @@ async function retentionCases(engine: BenchEngine, options: BenchOptions, sizes:
 
     const catchUpDays = sizes.passDays - 10;
     await pass(`catch-up pass, ${catchUpDays}-day retention`, catchUpDays, now);
-    await baseline(engine === 'embedded' ? 'raw drop_chunks, same cutoff, twin table' : 'one unbatched DELETE, same cutoff, twin table', catchUpDays, now);
+    await baseline(dropsChunks ? 'raw drop_chunks, same cutoff, twin table' : 'one unbatched DELETE, same cutoff, twin table', catchUpDays, now);
     const tomorrow = new Date(now.getTime() + DAY);
     await pass(`daily pass, next day, ${catchUpDays}-day retention`, catchUpDays, tomorrow);
-    await baseline(engine === 'embedded' ? 'raw drop_chunks of the next day' : 'one DELETE of the next day', catchUpDays, tomorrow);
+    await baseline(dropsChunks ? 'raw drop_chunks of the next day' : 'one DELETE of the next day', catchUpDays, tomorrow);
     const overrideDays = Math.floor(catchUpDays / 2);
     await pass(`override pass: metric rtds.lag_ms kept ${overrideDays} d (1 in 5 series, row deletes)`, catchUpDays, tomorrow, {
       metric_overrides: { 'rtds.lag_ms': overrideDays },
     });
     await pass('backlog pass, 10-day retention', 10, tomorrow);
-    await baseline(engine === 'embedded' ? 'raw drop_chunks, 10-day cutoff' : 'one unbatched DELETE, 10-day cutoff', 10, tomorrow);
+    await baseline(dropsChunks ? 'raw drop_chunks, 10-day cutoff' : 'one unbatched DELETE, 10-day cutoff', 10, tomorrow);
   } finally {
     await db.dispose();
     rmSync(archiveRoot, { recursive: true, force: true });
@@ -204,8 +208,8 @@ async function createTwin(storage: Storage): Promise<void> {
 }
 
 /** The raw statement on the twin; returns the chunks dropped (0 for a DELETE). */
-async function rawRemoval(storage: Storage, engine: BenchEngine, cutoff: Date): Promise<number> {
-  if (engine === 'embedded') {
+async function rawRemoval(storage: Storage, cutoff: Date): Promise<number> {
+  if (storage.capabilities.timescale) {
     return (await storage.query(`SELECT drop_chunks('metric_points_twin', older_than => $1::timestamptz)`, [cutoff])).length;
   }
   await storage.execute(`DELETE FROM metric_points_twin WHERE time < $1`, [cutoff]);
