@@ -26,7 +26,8 @@
 --                   from 1h (hierarchical, TimescaleDB 2.9+). Elsewhere:
 --                   rollup tables, each computed from the trades and
 --                   refreshed over a window by ag_storage.refresh_rollup_table.
---                   All registered in ag_storage.rollups.
+--                   All registered in ag_storage.rollups with source table
+--                   trades (retention and storage stats read a source's time).
 --
 -- Prices and sizes are NUMERIC(38,18) and positive (CHECK); bid < ask (a
 -- crossed or locked quote is refused). With TimescaleDB the three tables are
@@ -195,8 +196,8 @@ BEGIN
       WITH NO DATA$sql$;
     INSERT INTO ag_storage.rollups (view_name, source_table, bucket_column, bucket_width, kind, refresh_lookback, default_refresh_lookback) VALUES
       ('trade_candles_1m', 'trades',           'bucket', INTERVAL '1 minute', 'continuous_aggregate', INTERVAL '3 days', INTERVAL '3 days'),
-      ('trade_candles_1h', 'trade_candles_1m', 'bucket', INTERVAL '1 hour',   'continuous_aggregate', INTERVAL '3 days', INTERVAL '3 days'),
-      ('trade_candles_1d', 'trade_candles_1h', 'bucket', INTERVAL '1 day',    'continuous_aggregate', INTERVAL '3 days', INTERVAL '3 days');
+      ('trade_candles_1h', 'trades',           'bucket', INTERVAL '1 hour',   'continuous_aggregate', INTERVAL '3 days', INTERVAL '3 days'),
+      ('trade_candles_1d', 'trades',           'bucket', INTERVAL '1 day',    'continuous_aggregate', INTERVAL '3 days', INTERVAL '3 days');
     PERFORM add_continuous_aggregate_policy('trade_candles_1m', start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 minute',
       schedule_interval => INTERVAL '5 minutes', if_not_exists => true);
     PERFORM add_continuous_aggregate_policy('trade_candles_1h', start_offset => INTERVAL '3 days', end_offset => INTERVAL '1 hour',
