@@ -48,7 +48,7 @@ describeEachEngine('capabilities', ({ engine, adminUrl }) => {
   it('made the time-series tables hypertables wherever TimescaleDB is installed, compressed where the license allows', async (ctx) => {
     requireCapability(ctx, storage.capabilities, 'timescale');
     expect(await hypertables()).toEqual(
-      ['candles', 'events', 'fills', 'funding_payments', 'metric_points', 'positions'].map((name) => ({
+      ['book_snapshots', 'candles', 'events', 'fills', 'funding_payments', 'metric_points', 'positions', 'quotes', 'trades'].map((name) => ({
         hypertable_name: name,
         compression_enabled: storage.capabilities.compression,
       })),
@@ -59,10 +59,10 @@ describeEachEngine('capabilities', ({ engine, adminUrl }) => {
     requireNoCapability(ctx, storage.capabilities, 'timescale');
     const rows = await storage.query<{ relname: string; relkind: string }>(
       `SELECT relname, relkind::text AS relkind FROM pg_class WHERE relname = ANY($1) AND relnamespace = 'public'::regnamespace ORDER BY 1`,
-      [['candles', 'events', 'fills', 'funding_payments', 'metric_points', 'positions']],
+      [['book_snapshots', 'candles', 'events', 'fills', 'funding_payments', 'metric_points', 'positions', 'quotes', 'trades']],
     );
     expect(rows.map((r) => [r.relname, r.relkind])).toEqual(
-      ['candles', 'events', 'fills', 'funding_payments', 'metric_points', 'positions'].map((name) => [name, 'r']),
+      ['book_snapshots', 'candles', 'events', 'fills', 'funding_payments', 'metric_points', 'positions', 'quotes', 'trades'].map((name) => [name, 'r']),
     );
   });
 

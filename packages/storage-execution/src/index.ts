@@ -22,7 +22,7 @@ export {
   type TradeStatisticsRequest,
   type ReconcileRequest,
 } from './execution-store.js';
-export { MarketDataStore, type CandleSeries, type CandleRangeQuery, type CandleGap, type AggregatedCandle, type FillCandle } from './market-data/market-data-store.js';
+export { MarketDataStore, type TickRangeQuery, type CandleSeries, type CandleRangeQuery, type CandleGap, type AggregatedCandle, type FillCandle } from './market-data/market-data-store.js';
 export { DEFAULT_WRITE_RETRY, type WriteRetryPolicy } from './transaction-with-retry.js';
 export type { AccountInput } from './fleet/account-input.js';
 export { ACCOUNT_MODES, type AccountMode } from './fleet/account-input.js';
@@ -68,3 +68,9 @@ export { TIMEFRAMES, BAR_ORIGIN, isAlignedBarTime, timeframeMillis, type Timefra
 export { parseDecimal, plainDecimalText, ExactDecimal, NUMERIC_INTEGER_DIGITS, NUMERIC_SCALE, type DecimalInput } from './decimal/exact-decimal.js';
 export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_NAME_LENGTH } from './validation/field-schemas.js';
 export { MAX_BATCH_SIZE } from './validation/parse-input.js';
+export type { TradeInput, QuoteInput, BookSnapshotInput, BookLevelInput, TradeSide } from './market-data/ticks/tick-inputs.js';
+export { TRADE_SIDES, MAX_BOOK_LEVELS } from './market-data/ticks/tick-inputs.js';
+export type { Trade, Quote, BookSnapshot, BookLevel } from './market-data/ticks/tick-rows.js';
+export type { TickWriteResult } from './market-data/ticks/write-ticks.js';
+export type { TickGap, StaleQuote } from './market-data/ticks/tick-quality.js';
+export { REPLAY_KINDS, type ReplayEvent, type ReplayKind } from './market-data/ticks/replay.js';

@@ -7,4 +7,5 @@ export const SUITES: Record<string, () => Promise<BenchSuite>> = {
   query: async () => (await import('./query.js')).suite,
   execution: async () => (await import('./execution.js')).suite,
   retention: async () => (await import('./retention.js')).suite,
+  marketdata: async () => (await import('./marketdata.js')).suite,
 };

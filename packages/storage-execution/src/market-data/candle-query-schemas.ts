@@ -14,7 +14,9 @@ const series = { venue: nameField, symbol: nameField, timeframe: enumField(TIMEF
 const range = { start: timestampField, end: timestampField };
 const positiveInt = z.number({ error: 'expected an integer' }).int('expected an integer').min(1, 'must be at least 1');
 
-export const candleRangeQuerySchema = z.strictObject({ ...series, ...range, limit: positiveInt.optional() }).superRefine(startBeforeEnd);
+export const candleRangeQuerySchema = z
+  .strictObject({ ...series, ...range, limit: positiveInt.optional(), source: enumField(['venue', 'trades']).optional() })
+  .superRefine(startBeforeEnd);
 
 export const gapQuerySchema = z.strictObject({ ...series, ...range }).superRefine(startBeforeEnd);
 

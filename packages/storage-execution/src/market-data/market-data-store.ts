@@ -2,7 +2,7 @@
 // bars, range and latest reads, gap detection, resampling to larger
 // timeframes (time_bucket where TimescaleDB is installed, date_bin
 // elsewhere), candles built from the fills (the fill_candles_1m rollup) and
-// CSV import/export.
+// CSV import/export; and ticks (trades, quotes, book snapshots: see ticks/).
 
 import { refreshRollup, ValidationError, type Prisma, type Storage } from '@ag/storage-core';
 import { toPrismaDecimal } from '../decimal/exact-decimal.js';
@@ -32,6 +32,27 @@ import {
 import { writeCandles, type UpsertCandlesResult } from './write-candles.js';
 import { DEFAULT_WRITE_RETRY, withWriteRetry } from '../transaction-with-retry.js';
 import type { Readable } from 'node:stream';
+import { parseBookSnapshot, parseQuote, parseTickBatch, parseTrade, type BookSnapshotInput, type QuoteInput, type TradeInput } from './ticks/tick-inputs.js';
+import { readTradeCandles } from './ticks/trade-candles.js';
+import { replayEvents, type ReplayEvent, type ReplayKind } from './ticks/replay.js';
+import { replayQuerySchema, staleQuoteQuerySchema, tickGapQuerySchema, tickRangeQuerySchema } from './ticks/tick-query-schemas.js';
+import { findStaleQuotes, findTickGaps, type StaleQuote, type TickGap } from './ticks/tick-quality.js';
+import { readBookSnapshots, readQuotes, readTrades } from './ticks/read-ticks.js';
+import type { BookSnapshot, Quote, Trade } from './ticks/tick-rows.js';
+import { writeBookSnapshots, writeQuotes, writeTrades, type TickWriteResult } from './ticks/write-ticks.js';
+
+/** A range read of one market's ticks. */
+export interface TickRangeQuery {
+  venue: string;
+  symbol: string;
+  /** Ticks in [start, end). */
+  start: Date | string | number;
+  end: Date | string | number;
+  /** Default and maximum: config query.max_results. */
+  limit?: number;
+  /** Oldest first (default) or newest first. */
+  order?: 'asc' | 'desc';
+}
 
 export interface CandleSeries {
   venue: string;
@@ -45,6 +66,8 @@ export interface CandleRangeQuery extends CandleSeries {
   end: Date | string | number;
   /** Default and maximum: config query.max_results. */
   limit?: number;
+  /** 'venue' (default): the stored candles; 'trades': candles built from the stored trades (1m, 1h and 1d). */
+  source?: 'venue' | 'trades';
 }
 
 /** A run of missing bars: bar open times in [start, end). */
@@ -143,6 +166,7 @@ export class MarketDataStore {
   async getCandles(query: CandleRangeQuery): Promise<Candle[]> {
     const q = parseInput(candleRangeQuerySchema, query, 'query');
     const limit = this.checkLimit(q.limit);
+    if (q.source === 'trades') return readTradeCandles(this.storage.engine, q, limit);
     const rows = await this.storage.query<CandleRow>(SELECT_CANDLES, [q.venue, q.symbol, q.timeframe, q.start, q.end, limit]);
     return rows.map(candleFromRow);
   }
@@ -223,6 +247,88 @@ export class MarketDataStore {
       const { complete: _complete, ...candle } = aggregateCandle(row, q.venue, q.market, q.timeframe);
       return { ...candle, tradeCount: Number(row.trade_count), notional: toPrismaDecimal(row.notional as string) };
     });
+  }
+
+  /**
+   * Stores trades: every one checked first (a bad one refuses the whole
+   * batch, naming its field); a trade id already stored for its venue and
+   * symbol, at any time, or repeated in the batch, counts as a duplicate.
+   * Retried on a lost connection (idempotent by key).
+   */
+  async storeTrades(trades: readonly TradeInput[]): Promise<TickWriteResult> {
+    const parsed = parseTickBatch(trades, 'trades', parseTrade);
+    return withWriteRetry(DEFAULT_WRITE_RETRY, () => writeTrades(this.storage.engine, parsed));
+  }
+
+  /** Stores top-of-book quotes (bid < ask: crossed and locked quotes are refused); one per venue, symbol and time. */
+  async storeQuotes(quotes: readonly QuoteInput[]): Promise<TickWriteResult> {
+    const parsed = parseTickBatch(quotes, 'quotes', parseQuote);
+    return withWriteRetry(DEFAULT_WRITE_RETRY, () => writeQuotes(this.storage.engine, parsed));
+  }
+
+  /** Stores one order-book snapshot (see storeBookSnapshots). */
+  async storeBookSnapshot(snapshot: BookSnapshotInput): Promise<TickWriteResult> {
+    return this.storeBookSnapshots([snapshot]);
+  }
+
+  /** Stores depth snapshots: levels sorted best first, best bid below best ask; one per venue, symbol and time. */
+  async storeBookSnapshots(snapshots: readonly BookSnapshotInput[]): Promise<TickWriteResult> {
+    const parsed = parseTickBatch(snapshots, 'snapshots', parseBookSnapshot);
+    return withWriteRetry(DEFAULT_WRITE_RETRY, () => writeBookSnapshots(this.storage.engine, parsed));
+  }
+
+  /** One market's trades in [start, end), oldest first (equal times by trade id). */
+  async queryTrades(query: TickRangeQuery): Promise<Trade[]> {
+    const q = parseInput(tickRangeQuerySchema, query, 'query');
+    return readTrades(this.storage.engine, q, this.checkLimit(q.limit));
+  }
+
+  /** One market's quotes in [start, end), oldest first. */
+  async queryQuotes(query: TickRangeQuery): Promise<Quote[]> {
+    const q = parseInput(tickRangeQuerySchema, query, 'query');
+    return readQuotes(this.storage.engine, q, this.checkLimit(q.limit));
+  }
+
+  /** One market's book snapshots in [start, end), oldest first. */
+  async queryBookSnapshots(query: TickRangeQuery): Promise<BookSnapshot[]> {
+    const q = parseInput(tickRangeQuerySchema, query, 'query');
+    return readBookSnapshots(this.storage.engine, q, this.checkLimit(q.limit));
+  }
+
+  /** Runs of more than maxGapSeconds without a trade (or quote) of one market in [start, end); the range ends count as ticks. */
+  async findTickGaps(query: {
+    venue: string;
+    symbol: string;
+    kind: 'trades' | 'quotes';
+    start: Date | string | number;
+    end: Date | string | number;
+    maxGapSeconds: number;
+  }): Promise<TickGap[]> {
+    return findTickGaps(this.storage.engine, parseInput(tickGapQuerySchema, query, 'query'));
+  }
+
+  /** The symbols whose latest quote at asOf (default now) is older than maxAgeSeconds, or that have none. */
+  async findStaleQuotes(query: { venue: string; symbols: string[]; maxAgeSeconds: number; asOf?: Date | string | number }): Promise<StaleQuote[]> {
+    const q = parseInput(staleQuoteQuerySchema, query, 'query');
+    return findStaleQuotes(this.storage.engine, { ...q, asOf: q.asOf ?? new Date() });
+  }
+
+  /**
+   * The ticks (and candles of `timeframe`, default 1m) of the given symbols
+   * in [start, end) as one stream in time order, paged (pageSize rows per
+   * kind at a time, default 5000); equal times: candles, book, quotes, trades.
+   */
+  replay(query: {
+    venue?: string;
+    symbols: string[];
+    kinds: ReplayKind[];
+    start: Date | string | number;
+    end: Date | string | number;
+    timeframe?: Timeframe;
+    pageSize?: number;
+  }): AsyncIterable<ReplayEvent> {
+    const q = parseInput(replayQuerySchema, query, 'query');
+    return replayEvents(this.storage.engine, { ...q, venue: q.venue, timeframe: q.timeframe ?? '1m', pageSize: q.pageSize ?? 5_000 });
   }
 
   /** The bars of one series in [start, end) as CSV (see candles-csv.ts for the format). */
