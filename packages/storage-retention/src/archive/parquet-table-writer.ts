@@ -23,6 +23,12 @@ export class ParquetTableWriter implements ArchiveTableWriter {
   private readonly files: ArchiveFile[] = [];
   private readonly parts = new Map<string, number>();
   private types: ParquetColumn[] | undefined;
+  /**
+   * The column types, asked for when the writer is made: rows are appended
+   * inside the removal's transaction, and on a single-connection engine a
+   * query outside that transaction would wait for it forever.
+   */
+  private readonly typesReady: Promise<ParquetColumn[]>;
 
   constructor(
     private readonly directory: string,
@@ -31,14 +37,17 @@ export class ParquetTableWriter implements ArchiveTableWriter {
     readonly timeColumn: string | null,
     public olderThan: Date | null,
     private readonly saveManifest: () => Promise<void>,
-    private readonly db: Queryable,
+    db: Queryable,
     private readonly duck: () => Promise<DuckSession>,
     private readonly collect?: string,
-  ) {}
+  ) {
+    this.typesReady = parquetColumns(db, tableName, columns);
+    this.typesReady.catch(() => undefined);
+  }
 
   async append(rows: ArchiveRow[]): Promise<void> {
     if (rows.length === 0) return;
-    this.types ??= await parquetColumns(this.db, this.tableName, this.columns);
+    this.types ??= await this.typesReady;
     if (this.collect) for (const row of rows) this.collected.add(String(row[this.collect]));
     for (const [day, dayRows] of groupByDay(rows, this.timeColumn)) await this.writePart(day, dayRows);
     this.rowCount += rows.length;
