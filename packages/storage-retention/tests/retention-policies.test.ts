@@ -15,7 +15,7 @@ describe('resolveRetentionPolicies', () => {
     expect(policies.tables).toEqual({ metric_points: 90, events: null, orders: 365, fills: 365, positions: 365, funding_payments: 365, candles: null });
     expect(policies.rollups).toEqual({ hourly: 730, daily: null });
     expect(policies.metricOverrides).toEqual([]);
-    expect(policies.archive).toEqual({ enabled: false, directory: './.data/archive', format: 'csv.gz' });
+    expect(policies.archive).toEqual({ enabled: false, directory: './.data/archive', format: 'parquet' });
     expect(policies.scheduler).toEqual({ intervalMs: 300_000, jitterMs: 30_000, retentionIntervalMs: 86_400_000, rollupRefreshIntervalMs: 1_800_000 });
     expect(policies.compressionAfterDays).toBe(7);
     expect(policies.deleteBatchSize).toBe(10_000);
@@ -42,7 +42,7 @@ describe('resolveRetentionPolicies', () => {
     [{ events_retention_days: -1 }, 'retention.events_retention_days'],
     [{ candles_retention_days: 'always' }, 'retention.candles_retention_days'],
     [{ metric_overrides: { "x'; DROP TABLE metric_points; --": 0 } }, "retention.metric_overrides.x'; DROP TABLE metric_points; --"],
-    [{ archive_format: 'parquet' }, 'retention.archive_format'],
+    [{ archive_format: 'orc' }, 'retention.archive_format'],
     [{ delete_batch_size: 2_000_000 }, 'retention.delete_batch_size'],
     [{ retention_days: 3 }, 'retention.retention_days'],
   ])('rejects %j naming %s', (input, field) => {
