@@ -8,8 +8,12 @@ import { restoreOrder, tablesWhere } from '@ag/storage-core';
 export const MANAGED_TABLES = tablesWhere('retained');
 export type ManagedTable = (typeof MANAGED_TABLES)[number];
 
-/** The time-series tables the migrations make hypertables where TimescaleDB exists. */
-export const HYPERTABLES = tablesWhere('hypertable');
+/**
+ * The managed tables the migrations make hypertables where TimescaleDB exists
+ * (compression and retention policies are aligned for these; hypertables that
+ * are kept, like the tick tables, keep the policies of their migration).
+ */
+export const HYPERTABLES: readonly ManagedTable[] = MANAGED_TABLES.filter((table) => (tablesWhere('hypertable') as readonly string[]).includes(table));
 
 /** Every managed table (and every rollup source) is partitioned by this column. */
 export const TIME_COLUMN = 'time';
