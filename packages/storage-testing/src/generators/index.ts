@@ -4,32 +4,7 @@
 
 // The simulation and series generators live in @ag/trading-simulation (run
 // time code); they are re-exported here so tests keep one import.
-export {
-  seededRandom,
-  hash32,
-  normalDeviate,
-  generateSeriesSet,
-  type GeneratedSeries,
-  TradingSimulation,
-  SIMULATED_MARKETS,
-  BOT_METRICS,
-  type SimulatedMarketSpec,
-  type SimulationOptions,
-  type SimulationSettings,
-  type SimulationOutput,
-  type MarketStartState,
-  type TraderStartState,
-  type SimulatedTrader,
-  DEFAULT_TRADER,
-  type SimOrder,
-  type SimFill,
-  type SimPosition,
-  type SimFunding,
-  type SimCandle,
-  type SimPoint,
-  type SimEvent,
-  type SimSide,
-} from '@ag/trading-simulation';
+export * from '@ag/trading-simulation';
 export {
   HOSTILE_STRINGS,
   STORABLE_HOSTILE_STRINGS,
