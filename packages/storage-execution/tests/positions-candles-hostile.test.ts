@@ -25,15 +25,27 @@ import {
 } from './support/hostile-inputs.js';
 
 const RUNS = 150;
+/** The valid-only halves: generated valid inputs are never refused. */
+const VALID_RUNS = 60;
 const signed = fc.oneof(validPositiveDecimalArb, validPositiveDecimalArb.map((d) => `-${d}`), fc.constant('0'));
 
-const positionArb = withHostileFields(
-  fc.record(
-    { time: validTimeArb, venue: storableNameArb, market: storableNameArb, size: signed, avgEntryPrice: fc.oneof(validPositiveDecimalArb, fc.constant(null)), unrealizedPnl: signed, realizedPnl: signed },
-    { requiredKeys: ['time', 'venue', 'market', 'size'] },
-  ),
-  { time: timeArb, venue: nameArb, market: nameArb, size: decimalArb({ negative: true }), avgEntryPrice: fc.oneof(decimalArb(), fc.constant(null)), unrealizedPnl: decimalArb({ negative: true }) },
+const validPosition = fc.record(
+  { time: validTimeArb, venue: storableNameArb, market: storableNameArb, size: signed, avgEntryPrice: fc.oneof(validPositiveDecimalArb, fc.constant(null)), unrealizedPnl: signed, realizedPnl: signed },
+  { requiredKeys: ['time', 'venue', 'market', 'size'] },
 );
+
+const positionArb = withHostileFields(validPosition, { time: timeArb, venue: nameArb, market: nameArb, size: decimalArb({ negative: true }), avgEntryPrice: fc.oneof(decimalArb(), fc.constant(null)), unrealizedPnl: decimalArb({ negative: true }) });
+
+/** Exact order of two positive decimal texts (Number() would merge 99999999999999999989 and 1e20). */
+function comparePositiveDecimals(a: string, b: string): number {
+  const scaled = (text: string) => {
+    const plain = decimalText(text);
+    const [whole = '0', fraction = ''] = plain.split('.');
+    return BigInt(whole + fraction.padEnd(40, '0'));
+  };
+  const [x, y] = [scaled(a), scaled(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
 
 /** A consistent bar on its timeframe's boundary; open/close/high/low built from three positive decimals. */
 const validCandle = fc
@@ -46,12 +58,18 @@ const validCandle = fc
     volume: fc.oneof(validPositiveDecimalArb, fc.constant('0')),
   })
   .map(({ timeframe, bar, venue, symbol, prices, volume }) => {
-    const sorted = [...prices].sort((a, b) => Number(a) - Number(b));
+    const sorted = [...prices].sort(comparePositiveDecimals);
     return {
       time: new Date(Date.UTC(2000, 0, 3) + bar * timeframeMillis(timeframe)),
       venue, symbol, timeframe, open: sorted[1], close: sorted[2], low: sorted[0], high: sorted[3], volume,
     } as Record<string, unknown>;
   });
+
+/** The bars of validCandle inside the storable time range (its weekly bars reach past 2200). */
+const fitsNumeric38 = (value: unknown) => decimalText(value).replace(/^-/, '').split('.')[0]!.length <= 20;
+const storableCandle = validCandle.filter(
+  (c) => (c.time as Date).getTime() < Date.UTC(2200, 0, 1) && [c.open, c.high, c.low, c.close, c.volume].every(fitsNumeric38),
+);
 
 const candleArb = withHostileFields(validCandle, {
   time: timeArb,
@@ -151,6 +169,34 @@ describeEachEngine('positions and candles under hostile input', ({ engine, admin
         }
       }),
       hostilePropertyParameters(RUNS),
+    );
+  });
+  it('storePosition: every valid snapshot is stored and read back equal, never refused', async () => {
+    await fc.assert(
+      fc.asyncProperty(validPosition, async (position) => {
+        await storage.execute('DELETE FROM positions');
+        const error = await validationErrorOf(() => store.storePosition(position as PositionInput));
+        expect(error?.message).toBeUndefined();
+        await expectPositionReadBack(position as PositionInput);
+      }),
+      hostilePropertyParameters(VALID_RUNS),
+    );
+  });
+
+  it('upsertCandles: every valid bar is stored and read back equal, never refused', async () => {
+    await fc.assert(
+      fc.asyncProperty(storableCandle, async (candle) => {
+        await storage.execute('DELETE FROM candles');
+        const bar = candle as unknown as CandleInput;
+        const error = await validationErrorOf(() => market.upsertCandles([bar]));
+        expect(error?.message).toBeUndefined();
+        const ms = timeMs(bar.time);
+        const stored = await market.getCandles({ venue: bar.venue, symbol: bar.symbol, timeframe: bar.timeframe, start: ms, end: ms + 1 });
+        expect(stored.map((c) => [c.time.getTime(), ...[c.open, c.high, c.low, c.close, c.volume].map((d) => d.toFixed())])).toEqual([
+          [ms, ...[bar.open, bar.high, bar.low, bar.close, bar.volume].map(decimalText)],
+        ]);
+      }),
+      hostilePropertyParameters(VALID_RUNS),
     );
   });
 });
