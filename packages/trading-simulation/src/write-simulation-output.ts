@@ -7,6 +7,9 @@
 import type { StorageServices } from '@ag/storage-services';
 import type { SimulationOutput } from './trading-simulation.js';
 
+/** Points per bufferMetrics call in the buffered pace (well under any sane max_buffer_size). */
+const BUFFER_SLICE = 1000;
+
 export interface WrittenCounts {
   points: number;
   orders: number;
@@ -35,7 +38,12 @@ export async function writeSimulationOutput(
   if (out.points.length) {
     if (pace === 'bulk') counts.points = (await services.metrics.insertMetricsBatch(out.points)).inserted;
     else {
-      await services.metrics.bufferMetrics(out.points);
+      // In slices: a catch-up tick after a long backfill can hold more points
+      // than the buffer may take in one call (ingestion.max_buffer_size); each
+      // awaited slice waits for room instead of failing the tick.
+      for (let from = 0; from < out.points.length; from += BUFFER_SLICE) {
+        await services.metrics.bufferMetrics(out.points.slice(from, from + BUFFER_SLICE));
+      }
       counts.points = out.points.length;
     }
   }
