@@ -6,20 +6,16 @@
 // accepted = points stored = rows). A second start on the same database
 // does not backfill again and cancels the orders the first run left open.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createStorage } from '@ag/storage-core';
-import { createTestDatabase, describeEachEngine, type TestDatabase } from '@ag/storage-testing';
+import { createTestDatabaseUrl, describeEachEngine, type TestDatabaseUrl } from '@ag/storage-testing';
 import { startBotSim, SUMMARY_TABLES, type BotSimReport } from '../src/index.js';
 
 const TABLES = SUMMARY_TABLES;
 
 describeEachEngine('bot-sim bounded run', ({ engine, adminUrl }) => {
   let url: string;
-  let database: TestDatabase | undefined;
-  let dir: string | undefined;
+  let database: TestDatabaseUrl | undefined;
   let first: BotSimReport;
   const lines: string[] = [];
   let apiStatus = 0;
@@ -36,13 +32,8 @@ describeEachEngine('bot-sim bounded run', ({ engine, adminUrl }) => {
   };
 
   beforeAll(async () => {
-    if (engine === 'embedded') {
-      dir = mkdtempSync(path.join(os.tmpdir(), 'ag-bot-sim-'));
-      url = `pglite://${dir}`;
-    } else {
-      database = await createTestDatabase(adminUrl as string);
-      url = database.url;
-    }
+    database = await createTestDatabaseUrl({ engine, adminUrl });
+    url = database.url;
     const bot = await startBotSim({
       url, port: 0, backfillDays: 2, markets: 2, durationSec: 4, summaryEverySec: 1, schedulerDelaySec: 0, tickMs: 100,
       print: (line) => lines.push(line),
@@ -56,7 +47,6 @@ describeEachEngine('bot-sim bounded run', ({ engine, adminUrl }) => {
   });
   afterAll(async () => {
     await database?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('writes into every table', async () => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { createStorage, type Storage } from '@ag/storage-core';
-import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
+import { createTestDatabaseUrl, describeEachEngine } from '@ag/storage-testing';
 import { StorageEngine } from '../src/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -82,24 +82,18 @@ describeEachEngine('spool survives SIGKILL', ({ engine, adminUrl }) => {
     cleanups.push(() => rm(work, { recursive: true, force: true }));
     const spoolDirectory = path.join(work, 'spool');
 
-    let server: TestStorage | undefined;
-    let url: string;
-    if (engine === 'embedded') {
-      // Test setup, not behaviour: an on-disk embedded database the child owns until it is killed.
-      url = `pglite://${path.join(work, 'db')}`;
-    } else {
-      server = await createTestStorage({ engine, ...(adminUrl ? { adminUrl } : {}) });
-      cleanups.push(() => server!.close());
-      url = server.url;
-    }
+    // A database the child can open and own until it is killed (on disk for the embedded engine).
+    const database = await createTestDatabaseUrl({ engine, adminUrl });
+    cleanups.push(() => database.drop());
+    const url = database.url;
 
     const progress = await ingestAndKill(url, spoolDirectory);
     expect(progress.acknowledged).toBeGreaterThan(0);
     const left = (await readdir(spoolDirectory)).filter((name) => name.endsWith('.spool'));
     expect(left.length).toBeGreaterThan(0);
 
-    const storage = server ?? (await createStorage({ url, env: {}, config: { logging: { level: 'warn' } } }));
-    if (!server) cleanups.push(() => storage.close());
+    const storage = await createStorage({ url, env: {}, config: { logging: { level: 'warn' } } });
+    cleanups.push(() => storage.close());
     const before = await storedFigures(storage);
     const metrics = new StorageEngine(storage, { ingestion: { spool_directory: spoolDirectory } });
     await metrics.flushBuffer();
