@@ -7,10 +7,10 @@
 // engine, whose COPY path is the engine's own). The best stream count is the
 // limit; the ratio is printed. Both answers are checked: row count and sum.
 
-import { copyTextValue, type Storage } from '@ag/storage-core';
+import type { Storage } from '@ag/storage-core';
 import { StorageEngine } from '@ag/storage-metrics';
 import { measureRun, type BenchEngine, type BenchRow } from './bench-harness.js';
-import { pointAt, type PointSource } from './metrics-data.js';
+import { pointAt, pointsCopyText, type PointSource } from './metrics-data.js';
 
 /** Points of the call-site case: BENCH_INGEST_POINTS, or 1M (100k with --quick). */
 export function callSitePoints(quick: boolean): number {
@@ -79,20 +79,12 @@ async function copyStreams(storage: Storage, source: PointSource, ids: number[],
   const stream = async () => {
     for (let from = next; from < points; from = next) {
       next += COPY_BATCH;
-      await storage.engine.copyFrom(`COPY ${LIMIT_TABLE} (time, series_id, value) FROM STDIN`, copyText(source, ids, from, Math.min(points, from + COPY_BATCH)));
+      await storage.engine.copyFrom(`COPY ${LIMIT_TABLE} (time, series_id, value) FROM STDIN`, pointsCopyText(source, ids, from, Math.min(points, from + COPY_BATCH)));
     }
   };
   await Promise.all(Array.from({ length: streams }, stream));
 }
 
-function copyText(source: PointSource, ids: number[], from: number, to: number): string {
-  let text = '';
-  for (let i = from; i < to; i += 1) {
-    const p = pointAt(source, i);
-    text += `${new Date(p.timestamp).toISOString()}\t${ids[i % ids.length]}\t${copyTextValue(p.value)}\n`;
-  }
-  return text;
-}
 
 async function countAndSum(storage: Storage, table: string): Promise<{ count: number; sum: string }> {
   const [row] = await storage.query<{ n: string; s: string }>(`SELECT count(*)::text AS n, coalesce(sum(value::numeric), 0)::text AS s FROM ${table}`);

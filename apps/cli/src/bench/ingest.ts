@@ -9,12 +9,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { copyTextValue, type DeepPartial, type Storage, type StorageConfig } from '@ag/storage-core';
+import type { DeepPartial, Storage, StorageConfig } from '@ag/storage-core';
 import { StorageEngine } from '@ag/storage-metrics';
 import { measureRun, type BenchEngine, type BenchOptions, type BenchRow, type BenchSuite } from './bench-harness.js';
 import { openBenchDatabase } from './bench-database.js';
 import { callSitePoints, runCallSiteCase } from './ingest-call-site.js';
-import { benchSeries, pointAt, pointsBetween, type PointSource } from './metrics-data.js';
+import { benchSeries, pointAt, pointsBetween, pointsCopyText, type PointSource } from './metrics-data.js';
 
 const BATCH = 10_000;
 /** Producers of the spool cases keep this many bufferMetric calls in flight. */
@@ -72,7 +72,7 @@ async function runEngine(engine: BenchEngine, options: BenchOptions, report: (ro
 
     const copy = await run('raw COPY (same-shaped table, no conflict handling)', n.points, async () => {
       for (let from = 0; from < n.points; from += BATCH) {
-        await storage.engine.copyFrom('COPY bench_copy_target (time, series_id, value) FROM STDIN', copyText(source, ids, from, Math.min(n.points, from + BATCH)));
+        await storage.engine.copyFrom('COPY bench_copy_target (time, series_id, value) FROM STDIN', pointsCopyText(source, ids, from, Math.min(n.points, from + BATCH)));
       }
     });
     let parallelCopy: BenchRow | undefined;
@@ -84,7 +84,7 @@ async function runEngine(engine: BenchEngine, options: BenchOptions, report: (ro
         const stream = async () => {
           for (let from = next; from < n.points; from = next) {
             next += BATCH;
-            await storage.engine.copyFrom('COPY bench_copy_target (time, series_id, value) FROM STDIN', copyText(source, ids, from, Math.min(n.points, from + BATCH)));
+            await storage.engine.copyFrom('COPY bench_copy_target (time, series_id, value) FROM STDIN', pointsCopyText(source, ids, from, Math.min(n.points, from + BATCH)));
           }
         };
         await Promise.all([stream(), stream()]);
@@ -92,7 +92,7 @@ async function runEngine(engine: BenchEngine, options: BenchOptions, report: (ro
     }
     await run('raw COPY into metric_points itself (its triggers and indexes)', n.points, async () => {
       for (let from = 0; from < n.points; from += BATCH) {
-        await storage.engine.copyFrom('COPY metric_points (time, series_id, value) FROM STDIN', copyText(source, ids, from, Math.min(n.points, from + BATCH)));
+        await storage.engine.copyFrom('COPY metric_points (time, series_id, value) FROM STDIN', pointsCopyText(source, ids, from, Math.min(n.points, from + BATCH)));
       }
     });
     await run('raw unnest INSERT (same-shaped table)', n.points, async () => {
@@ -197,11 +197,3 @@ async function createSeries(storage: Storage, source: PointSource): Promise<numb
   return source.series.map((s) => byKey.get(key(s.name, s.labels)) as number);
 }
 
-function copyText(source: PointSource, ids: number[], from: number, to: number): string {
-  let text = '';
-  for (let i = from; i < to; i += 1) {
-    const p = pointAt(source, i);
-    text += `${new Date(p.timestamp).toISOString()}\t${ids[i % ids.length]}\t${copyTextValue(p.value)}\n`;
-  }
-  return text;
-}

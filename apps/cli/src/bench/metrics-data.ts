@@ -5,6 +5,7 @@
 // every case of a run writes exactly the same rows without holding them all
 // in memory.
 
+import { copyTextValue } from '@ag/storage-core';
 import type { MetricPointInput } from '@ag/storage-metrics';
 import { generateSeriesSet, hash32, type GeneratedSeries } from '@ag/trading-simulation';
 
@@ -37,4 +38,14 @@ export function pointsBetween(source: PointSource, from: number, to: number): Ar
   const out = new Array<MetricPointInput & { timestamp: number }>(to - from);
   for (let i = from; i < to; i += 1) out[i - from] = pointAt(source, i);
   return out;
+}
+
+/** COPY text (time, series_id, value) of points [from, to) of a source, for the raw baselines; ids[i] is series i's id. */
+export function pointsCopyText(source: PointSource, ids: number[], from: number, to: number): string {
+  let text = '';
+  for (let i = from; i < to; i += 1) {
+    const p = pointAt(source, i);
+    text += `${new Date(p.timestamp).toISOString()}\t${ids[i % ids.length]}\t${copyTextValue(p.value)}\n`;
+  }
+  return text;
 }
