@@ -2,5 +2,5 @@
 
 export { startBotSim, DEFAULT_BOT_SIM_OPTIONS, MAX_STRATEGIES, type BotSimOptions, type BotSimHandle, type BotSimReport } from './bot-sim.js';
 export { parseBotSimArguments, buildBotSimCommand, runBotSimCommand } from './bot-sim-command.js';
-export { RunSummarizer, formatSummary, SUMMARY_TABLES, type RunSummary, type StrategyPnl } from './run-summary.js';
+export { RunSummarizer, formatSummary, summaryTables, type RunSummary, type StrategyPnl } from './run-summary.js';
 export { simFleet, registerSimFleet, accountId, strategyId, FLEET_MODES, type SimFleet } from './sim-fleet.js';

@@ -5,13 +5,25 @@
 //   [bot-sim] live 0:01:10 | 128 points/s | rows: points 322,688 orders 16,130 ... | storage 61.2 MB | compression 9.1x (89.0% saved) | pnl sim-bot.mm-1 live 12.40 paper 9.87, sim-bot.mm-2 live -3.10 paper 1.25
 
 import type { StorageServices } from '@ag/storage-services';
-import { tablesWhere } from '@ag/storage-core';
+import { countRows, tablesWhere } from '@ag/storage-core';
 import { ExactDecimal, type AccountMode } from '@ag/storage-execution';
 import type { SimFleet } from './sim-fleet.js';
 
-/** The tables counted in the run summary: those the table registry marks `summary`. */
-export const SUMMARY_TABLES = tablesWhere('summary');
-export type SummaryTable = (typeof SUMMARY_TABLES)[number];
+/** The tables counted in the run summary, read at each summary: those the table registry marks `summary`. */
+export function summaryTables(): string[] {
+  return tablesWhere('summary');
+}
+
+/** How the line names the built-in tables, in the line's order; other tables follow under their own name. */
+const LINE_LABELS: ReadonlyArray<[table: string, label: string]> = [
+  ['metric_points', 'points'],
+  ['orders', 'orders'],
+  ['fills', 'fills'],
+  ['positions', 'positions'],
+  ['candles', 'candles'],
+  ['events', 'events'],
+  ['funding_payments', 'funding'],
+];
 
 /** One strategy's PnL in the accounts of one mode, as exact decimal text. */
 export interface StrategyPnl {
@@ -24,7 +36,8 @@ export interface RunSummary {
   at: Date;
   uptimeMs: number;
   pointsPerSecond: number;
-  rows: Record<SummaryTable, number>;
+  /** Exact row counts of the tables the table registry marks `summary`. */
+  rows: Record<string, number>;
   databaseBytes: number;
   /** Bytes before / after compression of the compressed chunks; null where nothing is compressed. */
   compression: { before: number; after: number } | null;
@@ -32,7 +45,6 @@ export interface RunSummary {
   pnl: StrategyPnl[];
 }
 
-const ROW_COUNTS = `SELECT ${SUMMARY_TABLES.map((t) => `(SELECT count(*) FROM ${t})::int8 AS ${t}`).join(', ')}`;
 const DATABASE_SIZE = `SELECT pg_database_size(current_database())::int8 AS bytes`;
 
 export class RunSummarizer {
@@ -54,12 +66,11 @@ export class RunSummarizer {
     const pointsPerSecond = ((written - this.lastWritten) * 1000) / Math.max(1, now - this.lastAt);
     this.lastWritten = written;
     this.lastAt = now;
-    const [counts] = await this.services.storage.query<Record<SummaryTable, number>>(ROW_COUNTS);
+    const rows = await countRows(this.services.storage, summaryTables());
     const [size] = await this.services.storage.query<{ bytes: number }>(DATABASE_SIZE);
     const status = await this.services.retention.checkCompressionStatus();
     const before = status.reduce((sum, s) => sum + s.bytesBeforeCompression, 0);
     const after = status.reduce((sum, s) => sum + s.bytesAfterCompression, 0);
-    const rows = Object.fromEntries(SUMMARY_TABLES.map((t) => [t, Number(counts?.[t] ?? 0)])) as Record<SummaryTable, number>;
     return {
       at: new Date(),
       uptimeMs: Date.now() - this.startedAt,
@@ -97,15 +108,9 @@ export class RunSummarizer {
 
 export function formatSummary(summary: RunSummary, phase: string): string {
   const n = (value: number) => Math.round(value).toLocaleString('en-US');
-  const rows = [
-    `points ${n(summary.rows.metric_points)}`,
-    `orders ${n(summary.rows.orders)}`,
-    `fills ${n(summary.rows.fills)}`,
-    `positions ${n(summary.rows.positions)}`,
-    `candles ${n(summary.rows.candles)}`,
-    `events ${n(summary.rows.events)}`,
-    `funding ${n(summary.rows.funding_payments)}`,
-  ].join(' ');
+  const labelled = new Map(LINE_LABELS);
+  const tables = [...LINE_LABELS.map(([table]) => table).filter((t) => t in summary.rows), ...Object.keys(summary.rows).filter((t) => !labelled.has(t))];
+  const rows = tables.map((t) => `${labelled.get(t) ?? t} ${n(summary.rows[t] ?? 0)}`).join(' ');
   const compression = summary.compression
     ? `compression ${(summary.compression.before / Math.max(1, summary.compression.after)).toFixed(1)}x (${(100 * (1 - summary.compression.after / summary.compression.before)).toFixed(1)}% saved)`
     : 'compression n/a';

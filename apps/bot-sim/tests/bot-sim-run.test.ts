@@ -9,9 +9,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createStorage } from '@ag/storage-core';
 import { createTestDatabaseUrl, describeEachEngine, type TestDatabaseUrl } from '@ag/storage-testing';
-import { startBotSim, SUMMARY_TABLES, type BotSimReport } from '../src/index.js';
+import { startBotSim, summaryTables, type BotSimReport } from '../src/index.js';
 
-const TABLES = SUMMARY_TABLES;
+const TABLES = summaryTables();
 
 describeEachEngine('bot-sim bounded run', ({ engine, adminUrl }) => {
   let url: string;
@@ -120,7 +120,7 @@ describeEachEngine('bot-sim bounded run', ({ engine, adminUrl }) => {
     expect(again.join('\n')).toMatch(/history is up to date/);
     expect(second.cancelledStaleOrders).toBeGreaterThan(0);
     const after = await countRows();
-    expect(after.metric_points).toBe(before.metric_points + second.live.points - second.ingest.duplicates);
-    expect(after.candles - before.candles).toBeLessThan(20);
+    expect(after.metric_points).toBe(before.metric_points! + second.live.points - second.ingest.duplicates);
+    expect(after.candles! - before.candles!).toBeLessThan(20);
   });
 });

@@ -49,5 +49,18 @@ export {
   type RefreshResult,
 } from './rollups.js';
 export { backoffDelayMs, retryWithBackoff, shouldRetry, sleep, type RetryHooks, type RetryPolicy } from './retry/retry-policy.js';
-export { TABLE_REGISTRY, tablesWhere, restoreOrder, type TableEntry, type RegisteredTable, type RegisteredTableName } from './tables/table-registry.js';
+export {
+  TABLE_REGISTRY,
+  RETENTION_KEYS,
+  registeredTables,
+  registerTable,
+  tablesWhere,
+  tableEntry,
+  restoreOrder,
+  type RetentionKey,
+  type TableEntry,
+  type RegisteredTable,
+  type RegisteredTableName,
+} from './tables/table-registry.js';
+export { countRows } from './tables/count-rows.js';
 export { quoteIdentifier, checkedTableName } from './sql-identifier.js';

@@ -5,7 +5,7 @@
 // that and do nothing.
 
 import type { Storage } from '@ag/storage-core';
-import { HYPERTABLES } from './managed-tables.js';
+import { managedHypertables } from './managed-tables.js';
 import { daysBefore, type RetentionPolicies } from './retention-policies.js';
 import { quoteIdentifier } from './sql-identifier.js';
 import { isHypertable, listChunks } from './timescale/chunks.js';
@@ -54,7 +54,7 @@ export async function compressOldData(storage: Storage, policies: RetentionPolic
   const olderThan = daysBefore(now, policies.compressionAfterDays);
   if (!storage.capabilities.compression) return { supported: false, olderThan, tables: [], durationMs: 0 };
   const tables: TableCompressionResult[] = [];
-  for (const table of HYPERTABLES) {
+  for (const table of managedHypertables()) {
     if (!(await isHypertable(storage.engine, table))) continue;
     const t0 = performance.now();
     const due = (await listChunks(storage.engine, table, { endingBy: olderThan })).filter((c) => !c.isCompressed);
@@ -78,7 +78,7 @@ export async function compressOldData(storage: Storage, policies: RetentionPolic
 export async function checkCompressionStatus(storage: Storage): Promise<CompressionStatus[]> {
   if (!storage.capabilities.compression) return [];
   const result: CompressionStatus[] = [];
-  for (const table of HYPERTABLES) {
+  for (const table of managedHypertables()) {
     if (!(await isHypertable(storage.engine, table))) continue;
     const row = (await storage.query<StatsRow>(COMPRESSION_STATS, [quoteIdentifier(table)]))[0];
     const before = Number(row?.before_compression_total_bytes ?? 0);

@@ -37,5 +37,5 @@ export { judgeJob, type JobHealth, type TimescaleJob } from './timescale/timesca
 export type { RetentionStrategy, RemovalResult } from './removal/retention-strategy.js';
 export { restoreArchive, type RestoreOptions, type RestoreReport, type RestoredTable } from './archive/restore-archive.js';
 export { readManifest, type ArchiveManifest, type ArchiveFile } from './archive/archive-manifest.js';
-export { MANAGED_TABLES, type ManagedTable } from './managed-tables.js';
+export { MANAGED_TABLES, managedTables, type ManagedTable } from './managed-tables.js';
 export { exportParquet, type ExportParquetOptions, type ExportReport } from './archive/export-parquet.js';

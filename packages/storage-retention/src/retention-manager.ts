@@ -13,7 +13,7 @@ import { readManifest, type ArchiveFile, type ArchiveManifest } from './archive/
 import { ArchiveWriter, type ArchiveRow } from './archive/archive-writer.js';
 import { restoreArchive, type RestoreOptions, type RestoreReport } from './archive/restore-archive.js';
 import { checkCompressionStatus, compressOldData, type CompressionReport, type CompressionStatus } from './compression.js';
-import { ACTIVE_ORDER_STATUSES, TIME_COLUMN, type ManagedTable } from './managed-tables.js';
+import { ACTIVE_ORDER_STATUSES, removalOrder, TIME_COLUMN, type ManagedTable } from './managed-tables.js';
 import { NOTHING_REMOVED, retentionStrategyFor, type RemovalResult, type RetentionStrategy } from './removal/retention-strategy.js';
 import { daysBefore, resolveRetentionPolicies, type RetentionPolicies, type RetentionPolicyInput } from './retention-policies.js';
 import { advanceWatermark } from './retention-watermarks.js';
@@ -101,12 +101,17 @@ export class RetentionManager {
 
     const tables: TableRetentionResult[] = [];
     const metricOverrides: MetricOverrideResult[] = [];
-    tables.push(await this.measure('metric_points', this.policies.tables.metric_points, now, () => this.removeMetricPoints(now, archive, metricOverrides)));
-    for (const table of ['events', 'candles', 'positions', 'fills', 'funding_payments'] as const) {
-      const days = this.policies.tables[table];
-      tables.push(await this.measure(table, days, now, () => this.removeTable(table, days, now, archive)));
+    // Every managed table of the registry, referencing tables first (fills before orders).
+    for (const table of removalOrder()) {
+      const days = this.policies.tables[table] ?? null;
+      const remove =
+        table === 'metric_points'
+          ? () => this.removeMetricPoints(now, archive, metricOverrides)
+          : table === 'orders'
+            ? () => this.removeOrders(now, archive)
+            : () => this.removeTable(table, days, now, archive);
+      tables.push(await this.measure(table, days, now, remove));
     }
-    tables.push(await this.measure('orders', this.policies.tables.orders, now, () => this.removeOrders(now, archive)));
     if (archive) await this.archiveReferencedSeries(archive);
     const finished = archive ? await archive.finish() : null;
 
@@ -285,7 +290,7 @@ export class RetentionManager {
    * of its fills remain (fills are removed first, so nothing cascades).
    */
   private async removeOrders(now: Date, archive: ArchiveWriter | null): Promise<RemovalResult> {
-    const days = this.policies.tables.orders;
+    const days = this.policies.tables.orders ?? null;
     if (days === null) return NOTHING_REMOVED;
     const cutoff = daysBefore(now, days);
     await advanceWatermark(this.storage.engine, 'orders', cutoff);

@@ -3,7 +3,7 @@
 // with this package's defaults filled in, in the shape the manager works with.
 
 import { validateConfig, type DeepPartial, type StorageConfig } from '@ag/storage-core';
-import type { ManagedTable } from './managed-tables.js';
+import { managedTables, retentionKeyOf, type ManagedTable } from './managed-tables.js';
 
 export type RetentionConfig = StorageConfig['retention'];
 /** What `new RetentionManager(storage, policies)` accepts: keys of the `retention` section. */
@@ -31,7 +31,7 @@ export interface SchedulerPolicy {
 }
 
 export interface RetentionPolicies {
-  /** Days per table; null = kept forever. */
+  /** Days per managed table (every table with a retention key in the table registry); null = kept forever. */
   tables: Record<ManagedTable, number | null>;
   /** Per metric name, replacing the metric_points retention for that metric's series. */
   metricOverrides: MetricOverride[];
@@ -43,10 +43,11 @@ export interface RetentionPolicies {
   deleteBatchSize: number;
 }
 
-/** Defaults of the keys the configuration leaves optional (see the README). */
+/**
+ * Defaults of the keys the configuration leaves optional (see the README);
+ * the table retention keys' defaults are in core's table registry (RETENTION_KEYS).
+ */
 export const RETENTION_DEFAULTS = {
-  events_retention_days: 'forever',
-  candles_retention_days: 'forever',
   hourly_rollup_retention_days: 730,
   daily_rollup_retention_days: 'forever',
   archive_enabled: false,
@@ -78,15 +79,12 @@ export function resolveRetentionPolicies(configured: RetentionConfig, overrides:
     return v === 'forever' ? null : v;
   };
   return {
-    tables: {
-      metric_points: r.metrics_retention_days,
-      events: days(r.events_retention_days, RETENTION_DEFAULTS.events_retention_days),
-      orders: r.execution_retention_days,
-      fills: r.execution_retention_days,
-      positions: r.execution_retention_days,
-      funding_payments: r.execution_retention_days,
-      candles: days(r.candles_retention_days, RETENTION_DEFAULTS.candles_retention_days),
-    },
+    tables: Object.fromEntries(
+      managedTables().map((table) => {
+        const spec = retentionKeyOf(table);
+        return [table, spec ? days(r[spec.key], spec.defaultDays) : null];
+      }),
+    ),
     metricOverrides: Object.entries(r.metric_overrides ?? {})
       .map(([metricName, d]) => ({ metricName, days: d }))
       .sort((a, b) => a.metricName.localeCompare(b.metricName)),

@@ -1,10 +1,10 @@
 // How much room each table takes and what it holds: bytes (table, index,
 // TOAST, total), approximate rows (planner statistics: 0 or null until the
 // table was analyzed), chunks and compressed chunks (hypertables and
-// continuous aggregates), and the oldest and newest time.
+// continuous aggregates), and the oldest and newest time; for every table
+// of the table registry and every rollup.
 
-import { listRollups, type Storage } from '@ag/storage-core';
-import { MANAGED_TABLES, TIME_COLUMN } from './managed-tables.js';
+import { listRollups, registeredTables, type Storage } from '@ag/storage-core';
 import { quoteIdentifier } from './sql-identifier.js';
 import { isHypertable, materializationHypertable } from './timescale/chunks.js';
 
@@ -47,8 +47,7 @@ export async function getStorageStats(storage: Storage): Promise<TableStorageSta
   const timescale = storage.capabilities.timescale !== null;
   const stats: TableStorageStats[] = [];
   const tables: Array<{ name: string; timeColumn: string | null }> = [
-    { name: 'metric_series', timeColumn: null },
-    ...MANAGED_TABLES.map((name) => ({ name, timeColumn: TIME_COLUMN })),
+    ...registeredTables().map((t) => ({ name: t.name, timeColumn: t.timeColumn })),
     ...(await listRollups(storage.engine)).map((r) => ({ name: r.viewName, timeColumn: r.bucketColumn })),
   ];
   for (const { name, timeColumn } of tables) {

@@ -69,7 +69,7 @@ describeEachEngine('compression', ({ engine, adminUrl }) => {
     ))[0]!;
     expect(metrics).toMatchObject({ bytesBeforeCompression: Number(stats.before), bytesAfterCompression: Number(stats.after), compressedChunks: Number(stats.n) });
     expect(metrics.ratio).toBeCloseTo(Number(stats.after) / Number(stats.before), 10);
-    expect(status.map((s) => s.table).sort()).toEqual(['candles', 'events', 'fills', 'funding_payments', 'metric_points', 'positions']);
+    expect(status.map((s) => s.table).sort()).toEqual(['book_snapshots', 'candles', 'events', 'fills', 'funding_payments', 'metric_points', 'positions', 'quotes', 'trades']);
   });
 
   it('reports that the engine cannot compress and changes nothing', async (ctx) => {

@@ -75,6 +75,10 @@ describeEachEngine('policy alignment', ({ engine, adminUrl }) => {
     expect(await seconds(s, await policy(s, 'retention', 'positions'))).toBe(400 * 86_400);
     expect(await seconds(s, await policy(s, 'retention', 'events'))).toBe(30 * 86_400);
     expect(await policy(s, 'retention', 'candles')).toBeNull();
+    // The tick tables age out under their own keys' defaults.
+    expect(await seconds(s, await policy(s, 'retention', 'trades'))).toBe(365 * 86_400);
+    expect(await seconds(s, await policy(s, 'retention', 'quotes'))).toBe(90 * 86_400);
+    expect(await seconds(s, await policy(s, 'retention', 'book_snapshots'))).toBe(30 * 86_400);
   });
 
   it('keeps data the configuration keeps when the server runs every policy job', async (ctx) => {
@@ -112,7 +116,7 @@ describeEachEngine('policy alignment', ({ engine, adminUrl }) => {
     const s = await open();
     requireCapability(ctx, s.capabilities, 'jobs');
     await new RetentionManager(s, { compression_after_days: 3 }).alignPolicies();
-    for (const table of ['metric_points', 'events', 'fills', 'positions', 'candles']) {
+    for (const table of ['metric_points', 'events', 'fills', 'positions', 'candles', 'trades', 'quotes', 'book_snapshots']) {
       expect([table, await seconds(s, await policy(s, 'compression', table))]).toEqual([table, 3 * 86_400]);
     }
   });

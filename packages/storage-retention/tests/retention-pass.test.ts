@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
-import { RetentionManager, type RetentionReport } from '../src/index.js';
+import { managedTables, RetentionManager, type RetentionReport } from '../src/index.js';
 import { buildLifecycleData, DAY_MS, HOUR_MS, insertLifecycleData, testNow, type LifecycleData } from './fixtures/lifecycle-data.js';
 
 const POLICIES = {
@@ -48,7 +48,7 @@ describeEachEngine('runRetention over 120 days', ({ engine, adminUrl }) => {
     // Older chunks compressed first where the engine can: removal must reach inside them.
     await manager.compressOldData({ now: data.now });
     countsBefore = {};
-    for (const t of ['metric_points', 'events', 'candles', 'positions', 'orders', 'fills', 'funding_payments']) countsBefore[t] = await tableCount(t);
+    for (const t of managedTables()) countsBefore[t] = await tableCount(t);
     report = await manager.runRetention({ now: data.now });
   });
   afterAll(async () => storage?.close());

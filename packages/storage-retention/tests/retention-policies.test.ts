@@ -12,13 +12,18 @@ const configured = (retention: Record<string, unknown> = {}) => loadConfig({ env
 describe('resolveRetentionPolicies', () => {
   it('applies the documented defaults when only the original keys are set', () => {
     const policies = resolveRetentionPolicies(configured());
-    expect(policies.tables).toEqual({ metric_points: 90, events: null, orders: 365, fills: 365, positions: 365, funding_payments: 365, candles: null });
+    expect(policies.tables).toEqual({ metric_points: 90, events: null, orders: 365, fills: 365, positions: 365, funding_payments: 365, candles: null, trades: 365, quotes: 90, book_snapshots: 30 });
     expect(policies.rollups).toEqual({ hourly: 730, daily: null });
     expect(policies.metricOverrides).toEqual([]);
     expect(policies.archive).toEqual({ enabled: false, directory: './.data/archive', format: 'parquet' });
     expect(policies.scheduler).toEqual({ intervalMs: 300_000, jitterMs: 30_000, retentionIntervalMs: 86_400_000, rollupRefreshIntervalMs: 1_800_000 });
     expect(policies.compressionAfterDays).toBe(7);
     expect(policies.deleteBatchSize).toBe(10_000);
+  });
+
+  it('reads the tick tables\' retention from their own keys of the table registry', () => {
+    const policies = resolveRetentionPolicies(configured({ trades_retention_days: 'forever', quotes_retention_days: 7 }));
+    expect([policies.tables.trades, policies.tables.quotes, policies.tables.book_snapshots]).toEqual([null, 7, 30]);
   });
 
   it('lets code override configured keys, merging metric overrides', () => {
@@ -41,6 +46,8 @@ describe('resolveRetentionPolicies', () => {
     [{ execution_retention_days: '365' }, 'retention.execution_retention_days'],
     [{ events_retention_days: -1 }, 'retention.events_retention_days'],
     [{ candles_retention_days: 'always' }, 'retention.candles_retention_days'],
+    [{ book_snapshots_retention_days: 0 }, 'retention.book_snapshots_retention_days'],
+    [{ trades_retention_days: 1.5 }, 'retention.trades_retention_days'],
     [{ metric_overrides: { "x'; DROP TABLE metric_points; --": 0 } }, "retention.metric_overrides.x'; DROP TABLE metric_points; --"],
     [{ archive_format: 'orc' }, 'retention.archive_format'],
     [{ delete_batch_size: 2_000_000 }, 'retention.delete_batch_size'],

@@ -2,7 +2,7 @@
 // with what was inserted.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { listRollups } from '@ag/storage-core';
+import { listRollups, registeredTables } from '@ag/storage-core';
 import { createTestStorage, describeEachEngine, requireCapability, requireNoCapability, type TestStorage } from '@ag/storage-testing';
 import { RetentionManager, type TableStorageStats } from '../src/index.js';
 import { buildLifecycleData, DAY_MS, insertLifecycleData, testNow, type LifecycleData } from './fixtures/lifecycle-data.js';
@@ -24,11 +24,11 @@ describeEachEngine('getStorageStats', ({ engine, adminUrl }) => {
   });
   afterAll(async () => storage?.close());
 
-  it('covers the series table, every managed table and every rollup', async () => {
+  it('covers every table of the table registry and every rollup', async () => {
     const rollups = (await listRollups(storage.engine)).map((r) => r.viewName);
     expect(rollups).toEqual(expect.arrayContaining(['fills_daily_stats', 'metrics_daily', 'metrics_hourly', 'orders_daily_stats']));
     expect(stats.map((s) => s.table).sort()).toEqual(
-      ['candles', 'events', 'fills', 'funding_payments', 'metric_points', 'metric_series', 'orders', 'positions', ...rollups].sort(),
+      [...registeredTables().map((t) => t.name), ...rollups].sort(),
     );
   });
 

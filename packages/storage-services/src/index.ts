@@ -4,7 +4,7 @@
 // application has to import another.
 
 export { openStorageServices, type StorageServices, type OpenStorageServicesOptions } from './storage-services.js';
-export { StorageOverviewCache, COUNTED_TABLES, type CountedTable, type StorageOverview } from './storage-overview.js';
+export { StorageOverviewCache, countedTables, type StorageOverview } from './storage-overview.js';
 export { BadParameterError } from './bad-parameter-error.js';
 export { readMetricPoints, aggregateMetrics, readLatestMetrics, listMetricSeries } from './queries/metric-queries.js';
 export {

@@ -6,15 +6,15 @@
 
 import type { IngestStats } from '@ag/storage-metrics';
 import type { CompressionStatus, JobHealth, SchedulerStatus, TableStorageStats } from '@ag/storage-retention';
-import { tablesWhere, type PoolStats } from '@ag/storage-core';
+import { countRows, tablesWhere, type PoolStats } from '@ag/storage-core';
 import type { StorageServices } from './storage-services.js';
 
 export interface StorageOverview {
   engine: string;
   timescale: { version: string; license: string } | null;
   databaseBytes: number;
-  /** Exact row counts of the main tables. */
-  rows: Record<CountedTable, number>;
+  /** Exact row counts of the tables the table registry marks `overview`. */
+  rows: Record<string, number>;
   tables: TableStorageStats[];
   compression: {
     tables: CompressionStatus[];
@@ -35,10 +35,10 @@ type CachedPart = Omit<StorageOverview, 'ingest' | 'pool' | 'scheduler'>;
 
 const DATABASE_SIZE = `SELECT pg_database_size(current_database())::int8 AS bytes`;
 
-/** The tables counted in the overview: those the table registry marks `overview`. */
-export const COUNTED_TABLES = tablesWhere('overview');
-export type CountedTable = (typeof COUNTED_TABLES)[number];
-const ROW_COUNTS = `SELECT ${COUNTED_TABLES.map((t) => `(SELECT count(*) FROM ${t})::int8 AS ${t}`).join(',\n       ')}`;
+/** The tables counted in the overview, read at each computation: those the table registry marks `overview`. */
+export function countedTables(): string[] {
+  return tablesWhere('overview');
+}
 
 export class StorageOverviewCache {
   private cached: { at: number; value: Promise<CachedPart> } | undefined;
@@ -80,7 +80,7 @@ export class StorageOverviewCache {
     const compressionTables = await retention.checkCompressionStatus();
     const jobs = await retention.checkJobs();
     const [size] = await storage.query<{ bytes: number }>(DATABASE_SIZE);
-    const [counts] = await storage.query<Record<CountedTable, number>>(ROW_COUNTS);
+    const rows = await countRows(storage, countedTables());
     const bytesBefore = compressionTables.reduce((n, t) => n + t.bytesBeforeCompression, 0);
     const bytesAfter = compressionTables.reduce((n, t) => n + t.bytesAfterCompression, 0);
     const ratio = bytesBefore > 0 ? bytesAfter / bytesBefore : null;
@@ -88,7 +88,7 @@ export class StorageOverviewCache {
       engine: storage.engineKind,
       timescale: storage.capabilities.timescale,
       databaseBytes: Number(size?.bytes ?? 0),
-      rows: Object.fromEntries(COUNTED_TABLES.map((t) => [t, Number(counts?.[t] ?? 0)])) as Record<CountedTable, number>,
+      rows,
       tables,
       compression: {
         tables: compressionTables,

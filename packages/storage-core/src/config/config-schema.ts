@@ -2,6 +2,7 @@
 // and programmatic options all end up here), with defaults, validated by zod.
 
 import { z } from 'zod';
+import { RETENTION_KEYS } from '../tables/table-registry.js';
 
 const positiveInt = () => z.number().int().positive();
 
@@ -105,25 +106,40 @@ const metricNameMap = <T extends z.ZodType>(value: T) =>
     )
     .transform((map) => Object.fromEntries(map) as Record<string, z.output<T>>);
 
+type RetentionKeySpec = (typeof RETENTION_KEYS)[number];
+type RetentionKeyShape = {
+  [S in RetentionKeySpec as S['key']]: S['foreverAllowed'] extends true
+    ? z.ZodOptional<ReturnType<typeof retentionDays>>
+    : z.ZodDefault<z.ZodNumber>;
+};
+
 /**
- * Data lifecycle (@ag/storage-retention). The three original keys have
- * defaults here; the later keys are optional and their defaults are applied
- * by the retention package (shown in brackets), so that a config dump shows
- * what was set. Keys stay flat so that every one can come from the
- * environment (AG_STORAGE_RETENTION_<KEY>), except metric_overrides (a map).
+ * The table retention keys, from the table registry's RETENTION_KEYS: the
+ * original ones (a number) with their default here, the later ones optional
+ * ('forever' allowed), their default applied by the retention package.
+ */
+function retentionKeyShape(): RetentionKeyShape {
+  const shape: Record<string, z.ZodType> = {};
+  for (const spec of RETENTION_KEYS as readonly { key: string; defaultDays: number | 'forever'; foreverAllowed: boolean }[]) {
+    shape[spec.key] = spec.foreverAllowed ? retentionDays().optional() : positiveInt().default(spec.defaultDays as number);
+  }
+  return shape as unknown as RetentionKeyShape;
+}
+
+/**
+ * Data lifecycle (@ag/storage-retention). The table retention keys come from
+ * the table registry (see RETENTION_KEYS and the README for which table each
+ * governs); the original keys have defaults here; the later keys are optional
+ * and their defaults are applied by the retention package (shown in
+ * brackets), so that a config dump shows what was set. Keys stay flat so that
+ * every one can come from the environment (AG_STORAGE_RETENTION_<KEY>),
+ * except metric_overrides (a map).
  */
 export const retentionConfigSchema = z
   .object({
-    /** metric_points. */
-    metrics_retention_days: positiveInt().default(90),
-    /** orders (finished ones, once none of their fills remain), fills, positions. */
-    execution_retention_days: positiveInt().default(365),
+    ...retentionKeyShape(),
     /** Compress hypertable chunks older than this (TimescaleDB, timescale license). */
     compression_after_days: positiveInt().default(7),
-    /** events [forever]. */
-    events_retention_days: retentionDays().optional(),
-    /** candles [forever]. */
-    candles_retention_days: retentionDays().optional(),
     /** Per metric name, in days, instead of metrics_retention_days: { "polymarket.rtds.lag_ms": 7 } [none]. */
     metric_overrides: metricNameMap(positiveInt().max(36_500)).optional(),
     /** metrics_hourly [730]. */

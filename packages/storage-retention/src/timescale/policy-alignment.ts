@@ -1,10 +1,11 @@
 // Keeps TimescaleDB's policies in step with the configuration, which is the
 // single source of truth. The hypertables migration registered default
 // policies (compression after 7 days, retention 90/365/365 days, refresh
-// windows of 3 and 7 days); a server runs them whether or not the library is
+// windows of 3 and 7 days; the tick tables' migration compression only); a server runs them whether or not the library is
 // there, so a policy shorter than the configuration would silently delete
 // data the configuration keeps. Rules:
-//   compression  compress_after = compression_after_days (hypertables with compression on);
+//   compression  compress_after = compression_after_days (every managed hypertable of the
+//                table registry with compression on, the tick tables included);
 //   retention    drop_after = the table's retention (metric_points: the longest of its
 //                retention and every metric override, so a chunk a longer override still
 //                needs is never dropped whole); none when kept forever or when archiving
@@ -18,7 +19,7 @@
 // transaction under an advisory lock, so two processes never interleave.
 
 import type { Queryable, Storage } from '@ag/storage-core';
-import { HYPERTABLES } from '../managed-tables.js';
+import { managedHypertables, type ManagedTable } from '../managed-tables.js';
 import { rollupRetentionDays, shortestSourceRetentionDays, type RetentionPolicies } from '../retention-policies.js';
 import { quoteIdentifier } from '../sql-identifier.js';
 
@@ -111,7 +112,7 @@ async function alignTimescalePolicies(tx: Queryable, policies: RetentionPolicies
   const find = (proc: string, target: string) => existing.find((p) => p.proc_name === proc && p.target === target);
   const compressible = new Set((await tx.query<{ hypertable_name: string }>(COMPRESSION_ENABLED)).rows.map((r) => r.hypertable_name));
 
-  for (const table of HYPERTABLES) {
+  for (const table of managedHypertables()) {
     if (compressible.has(table)) {
       const want = policies.compressionAfterDays;
       const have = find('policy_compression', table);
@@ -161,8 +162,8 @@ async function alignRetention(tx: Queryable, target: string, wantDays: number | 
 }
 
 /** The drop_after a server-run retention policy may use for a hypertable (null: none). */
-export function nativeRetentionDays(policies: RetentionPolicies, table: (typeof HYPERTABLES)[number]): number | null {
-  const days = policies.tables[table];
+export function nativeRetentionDays(policies: RetentionPolicies, table: ManagedTable): number | null {
+  const days = policies.tables[table] ?? null;
   if (days === null) return null;
   if (table !== 'metric_points') return days;
   return Math.max(days, ...policies.metricOverrides.map((o) => o.days));
