@@ -63,4 +63,6 @@ export {
   type RegisteredTableName,
 } from './tables/table-registry.js';
 export { countRows } from './tables/count-rows.js';
+export { parseInput, fieldPath } from './validation/parse-input.js';
+export { checkedResultLimit, resultLimitSchema } from './validation/result-limit.js';
 export { quoteIdentifier, checkedTableName } from './sql-identifier.js';

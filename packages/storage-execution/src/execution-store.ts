@@ -9,7 +9,7 @@
 // validated before anything is written; money is exact decimal end to end
 // (Prisma.Decimal out, written as plain decimal text).
 
-import { ValidationError, type Storage } from '@ag/storage-core';
+import { checkedResultLimit, ValidationError, type Storage } from '@ag/storage-core';
 import {
   activeOrdersQuerySchema,
   dailyStatsQuerySchema,
@@ -374,10 +374,6 @@ export class ExecutionStore {
 
   /** A page size: the one asked for, at most config query.max_results (the default). */
   private pageSize(limit: number | undefined): number {
-    const maxResults = this.storage.config.query.max_results;
-    if (limit !== undefined && limit > maxResults) {
-      throw new ValidationError('query.limit', limit, `at most query.max_results (${maxResults})`);
-    }
-    return limit ?? maxResults;
+    return checkedResultLimit(limit, this.storage.config.query.max_results);
   }
 }

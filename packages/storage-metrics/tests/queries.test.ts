@@ -109,7 +109,7 @@ describeEachEngine('queries', ({ engine, adminUrl }) => {
       ['an empty name list', { name: [] }, 'query.name'],
       ['a non-string label filter', { labels: { host: 1 } }, 'query.labels.host'],
       ['an unknown order', { order: 'sideways' }, 'query.order'],
-      ['an unknown option', { limti: 5 }, 'query.limti'],
+      ['an unknown field', { limti: 5 }, 'query.limti'],
     ])('refuses %s, naming it', async (_case, change, field) => {
       const error = await metrics.queryMetrics({ name: 'q.cpu', start: T0, end: T0 + HOUR, ...change } as never).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValidationError);

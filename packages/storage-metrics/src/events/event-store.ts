@@ -2,10 +2,9 @@
 // hypertable. Writes are batched (one statement for many events); reads
 // filter by kind, minimum severity, source and time range.
 
-import { StorageError, ValidationError, type Storage } from '@ag/storage-core';
+import { parseInput, resultLimitSchema, StorageError, ValidationError, type Storage } from '@ag/storage-core';
 import { z } from 'zod';
 import { MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS } from '../point-validation.js';
-import { parseInput } from '../query/parse-input.js';
 import { EVENT_SEVERITIES, normalizeEvent, type EventInput, type EventSeverity, type NormalizedEvent } from './event-validation.js';
 
 export interface StoredEvent {
@@ -116,7 +115,7 @@ function eventQuerySchema(maxResults: number) {
       kind: z.union([z.string().min(1).transform((k) => [k]), z.array(z.string().min(1)).min(1)]).optional(),
       minSeverity: z.enum(EVENT_SEVERITIES).optional(),
       source: z.string().min(1).optional(),
-      limit: z.number().int().positive().max(maxResults, `must be at most query.max_results (${maxResults})`).optional(),
+      limit: resultLimitSchema(maxResults),
       order: z.enum(['asc', 'desc']).default('asc'),
     })
     .strict()

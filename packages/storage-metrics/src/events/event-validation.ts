@@ -6,7 +6,7 @@
 import { ValidationError } from '@ag/storage-core';
 import { z } from 'zod';
 import { METRIC_NAME_PATTERN, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, unstorableTextReason } from '../point-validation.js';
-import { parseInput } from '../query/parse-input.js';
+import { parseInput } from '@ag/storage-core';
 
 export const EVENT_SEVERITIES = ['debug', 'info', 'warning', 'error', 'critical'] as const;
 export type EventSeverity = (typeof EVENT_SEVERITIES)[number];

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { LABEL_NAME_PATTERN, MAX_TIMESTAMP_MS, METRIC_NAME_PATTERN, MIN_TIMESTAMP_MS } from '../point-validation.js';
 import { parseBucketWidth } from './bucket-width.js';
-import { parseInput } from './parse-input.js';
+import { parseInput, resultLimitSchema } from '@ag/storage-core';
 
 import { AGGREGATIONS, type Aggregation } from './aggregation-registry.js';
 
@@ -107,7 +107,7 @@ function metricQuerySchema(maxResults: number) {
   return z
     .object({
       ...rangeShape,
-      limit: z.number().int().positive().max(maxResults, `must be at most query.max_results (${maxResults})`).optional(),
+      limit: resultLimitSchema(maxResults),
       order: z.enum(['asc', 'desc']).default('asc'),
     })
     .strict()
