@@ -7,6 +7,7 @@
 import type { StorageServices } from '@ag/storage-services';
 import { countRows, tablesWhere } from '@ag/storage-core';
 import { ExactDecimal, type AccountMode } from '@ag/storage-execution';
+import { compressionFigures, formatCompression } from '@ag/storage-retention';
 import type { SimFleet } from './sim-fleet.js';
 
 /** The tables counted in the run summary, read at each summary: those the table registry marks `summary`. */
@@ -111,9 +112,7 @@ export function formatSummary(summary: RunSummary, phase: string): string {
   const labelled = new Map(LINE_LABELS);
   const tables = [...LINE_LABELS.map(([table]) => table).filter((t) => t in summary.rows), ...Object.keys(summary.rows).filter((t) => !labelled.has(t))];
   const rows = tables.map((t) => `${labelled.get(t) ?? t} ${n(summary.rows[t] ?? 0)}`).join(' ');
-  const compression = summary.compression
-    ? `compression ${(summary.compression.before / Math.max(1, summary.compression.after)).toFixed(1)}x (${(100 * (1 - summary.compression.after / summary.compression.before)).toFixed(1)}% saved)`
-    : 'compression n/a';
+  const compression = `compression ${formatCompression(compressionFigures(summary.compression?.before ?? 0, summary.compression?.after ?? 0))}`;
   const byStrategy = new Map<string, string[]>();
   for (const p of summary.pnl) byStrategy.set(p.strategy, [...(byStrategy.get(p.strategy) ?? []), `${p.mode} ${new ExactDecimal(p.pnl).toFixed(2)}`]);
   const pnl = byStrategy.size ? ` | pnl ${[...byStrategy].map(([strategy, parts]) => `${strategy} ${parts.join(' ')}`).join(', ')}` : '';

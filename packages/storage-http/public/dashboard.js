@@ -120,7 +120,7 @@
   async function refreshStats() {
     const stats = await agApi.get('/api/stats');
     $('engine').textContent = `${stats.engine}${stats.timescale ? ` · TimescaleDB ${stats.timescale.version}` : ' · PostgreSQL'}`;
-    const compression = stats.compression.ratio === null ? 'n/a' : `${(1 / stats.compression.ratio).toFixed(1)}x (${stats.compression.savedPercent}% saved)`;
+    const compression = stats.compression.ratio === null ? 'n/a' : `${stats.compression.ratio.toFixed(1)}x (${stats.compression.savedPercent}% saved)`;
     const failing = stats.jobs.filter((j) => !j.healthy).length;
     $('cards').replaceChildren(
       card('database size', fmt.bytes(stats.databaseBytes)),

@@ -4,6 +4,7 @@
 // bytes before and after per hypertable. Engines without compression report
 // that and do nothing.
 
+import { compressionFigures } from './compression-ratio.js';
 import type { Storage } from '@ag/storage-core';
 import { managedHypertables } from './managed-tables.js';
 import { daysBefore, type RetentionPolicies } from './retention-policies.js';
@@ -33,9 +34,9 @@ export interface CompressionStatus {
   bytesBeforeCompression: number;
   /** Their size now. */
   bytesAfterCompression: number;
-  /** after / before (0..1, lower is better); null when nothing is compressed. */
+  /** before / after (higher is better; see compression-ratio.ts); null when nothing is compressed. */
   ratio: number | null;
-  /** 1 - ratio, as a percentage. */
+  /** The share of the bytes saved, as a percentage. */
   savedPercent: number | null;
 }
 
@@ -83,15 +84,13 @@ export async function checkCompressionStatus(storage: Storage): Promise<Compress
     const row = (await storage.query<StatsRow>(COMPRESSION_STATS, [quoteIdentifier(table)]))[0];
     const before = Number(row?.before_compression_total_bytes ?? 0);
     const after = Number(row?.after_compression_total_bytes ?? 0);
-    const ratio = before > 0 ? after / before : null;
     result.push({
       table,
       totalChunks: Number(row?.total_chunks ?? 0),
       compressedChunks: Number(row?.number_compressed_chunks ?? 0),
       bytesBeforeCompression: before,
       bytesAfterCompression: after,
-      ratio,
-      savedPercent: ratio === null ? null : Math.round((1 - ratio) * 10_000) / 100,
+      ...compressionFigures(before, after),
     });
   }
   return result;

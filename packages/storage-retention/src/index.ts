@@ -39,3 +39,4 @@ export { restoreArchive, type RestoreOptions, type RestoreReport, type RestoredT
 export { readManifest, type ArchiveManifest, type ArchiveFile } from './archive/archive-manifest.js';
 export { MANAGED_TABLES, managedTables, type ManagedTable } from './managed-tables.js';
 export { exportParquet, type ExportParquetOptions, type ExportReport } from './archive/export-parquet.js';
+export { compressionFigures, formatCompression, type CompressionFigures } from './compression-ratio.js';

@@ -68,7 +68,8 @@ describeEachEngine('compression', ({ engine, adminUrl }) => {
          FROM hypertable_compression_stats('metric_points')`,
     ))[0]!;
     expect(metrics).toMatchObject({ bytesBeforeCompression: Number(stats.before), bytesAfterCompression: Number(stats.after), compressedChunks: Number(stats.n) });
-    expect(metrics.ratio).toBeCloseTo(Number(stats.after) / Number(stats.before), 10);
+    expect(metrics.ratio).toBeCloseTo(Number(stats.before) / Number(stats.after), 10);
+    expect(metrics.savedPercent).toBeCloseTo(100 * (1 - Number(stats.after) / Number(stats.before)), 1);
     expect(status.map((s) => s.table).sort()).toEqual(['book_snapshots', 'candles', 'events', 'fills', 'funding_payments', 'metric_points', 'positions', 'quotes', 'trades']);
   });
 

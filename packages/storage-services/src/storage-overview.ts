@@ -5,7 +5,7 @@
 // seconds (the ingest counters and pool figures are read fresh every time).
 
 import type { IngestStats } from '@ag/storage-metrics';
-import type { CompressionStatus, JobHealth, SchedulerStatus, TableStorageStats } from '@ag/storage-retention';
+import { compressionFigures, type CompressionStatus, type JobHealth, type SchedulerStatus, type TableStorageStats } from '@ag/storage-retention';
 import { countRows, tablesWhere, type PoolStats } from '@ag/storage-core';
 import type { StorageServices } from './storage-services.js';
 
@@ -18,7 +18,7 @@ export interface StorageOverview {
   tables: TableStorageStats[];
   compression: {
     tables: CompressionStatus[];
-    /** All compressed chunks together: bytes before and after, before/after ratio. */
+    /** All compressed chunks together: bytes before and after, and the before/after ratio of compression-ratio.ts in @ag/storage-retention. */
     bytesBefore: number;
     bytesAfter: number;
     ratio: number | null;
@@ -83,7 +83,6 @@ export class StorageOverviewCache {
     const rows = await countRows(storage, countedTables());
     const bytesBefore = compressionTables.reduce((n, t) => n + t.bytesBeforeCompression, 0);
     const bytesAfter = compressionTables.reduce((n, t) => n + t.bytesAfterCompression, 0);
-    const ratio = bytesBefore > 0 ? bytesAfter / bytesBefore : null;
     return {
       engine: storage.engineKind,
       timescale: storage.capabilities.timescale,
@@ -94,8 +93,7 @@ export class StorageOverviewCache {
         tables: compressionTables,
         bytesBefore,
         bytesAfter,
-        ratio,
-        savedPercent: ratio === null ? null : Math.round((1 - ratio) * 10_000) / 100,
+        ...compressionFigures(bytesBefore, bytesAfter),
       },
       jobs,
       computedAt: new Date(),

@@ -3,6 +3,7 @@
 // hypertable, TimescaleDB jobs (the same overview as GET /api/stats).
 
 import type { Command } from 'commander';
+import { formatCompression } from '@ag/storage-retention';
 import { StorageOverviewCache } from '@ag/storage-services';
 import { withServices } from '../open-services.js';
 import type { GlobalOptions } from '../open-storage.js';
@@ -24,7 +25,7 @@ export function registerStatsCommand(program: Command, globals: () => GlobalOpti
       console.log(`engine      ${overview.engine}${overview.timescale ? ` (TimescaleDB ${overview.timescale.version}, ${overview.timescale.license} license)` : ' (no TimescaleDB)'}`);
       console.log(`database    ${mb(overview.databaseBytes)}`);
       console.log(`rows        ${Object.entries(overview.rows).map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`).join(', ')}`);
-      console.log(`compression ${c.ratio === null ? 'nothing compressed' : `${mb(c.bytesBefore)} -> ${mb(c.bytesAfter)}, ${(1 / c.ratio).toFixed(1)}x (${c.savedPercent}% saved)`}`);
+      console.log(`compression ${c.ratio === null ? 'nothing compressed' : `${mb(c.bytesBefore)} -> ${mb(c.bytesAfter)}, ${formatCompression(c)}`}`);
       console.log('');
       console.log(
         formatTable(
