@@ -27,7 +27,7 @@
 // catalog, missing bookkeeping) falls back to raw.
 
 import type { Capabilities } from '@ag/storage-core';
-import { listRollups, type Logger, type Queryable, type RollupKind } from '@ag/storage-core';
+import { listRollups, quoteIdentifier, type Logger, type Queryable, type RollupKind } from '@ag/storage-core';
 import { aggregationDefinition, mergeable, type RollupLevel } from './aggregation-registry.js';
 import type { NormalizedAggregateQuery } from './query-options.js';
 import { planSegments, ROLLUP_LEVELS, type RollupLevelWidth, type Segment } from './rollup-segments.js';
@@ -96,10 +96,6 @@ interface ContinuousAggregateIds {
   table_name: string;
 }
 
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
 export class RollupRouter {
   private kinds: Promise<Map<string, RollupKind>> | undefined;
   private tracked: Promise<Set<string>> | undefined;
@@ -165,12 +161,12 @@ export class RollupRouter {
         ]);
         const state = rows[0];
         if (!state?.complete) return undefined;
-        return state.below_watermark ? `${quoteIdent(ids.schema_name)}.${quoteIdent(ids.table_name)}` : quoteIdent(view);
+        return state.below_watermark ? `${quoteIdentifier(ids.schema_name)}.${quoteIdentifier(ids.table_name)}` : quoteIdentifier(view);
       }
       if (kind === 'table') {
         if (!(await this.trackedRollups()).has(view)) return undefined;
         const { rows } = await this.db.query<{ complete_buckets: number }>(ROLLUP_TABLE_COMPLETE, [view, new Date(startMs), new Date(endMs)]);
-        return Number(rows[0]?.complete_buckets) === (endMs - startMs) / widthMs ? quoteIdent(view) : undefined;
+        return Number(rows[0]?.complete_buckets) === (endMs - startMs) / widthMs ? quoteIdentifier(view) : undefined;
       }
       return undefined;
     } catch (error) {
