@@ -85,6 +85,13 @@ describeEachEngine('ag-storage data commands', ({ engine, adminUrl }) => {
     const text = await run('stats');
     expect(text.out).toMatch(/^database\s+[\d.]+ MB/m);
     expect(text.out).toMatch(/^metric_points\s+(hypertable|table)/m);
+    // One compression ratio, before / after, printed as it is.
+    const c = overview.compression as { ratio: number | null; bytesBefore: number; bytesAfter: number };
+    if (c.ratio === null) expect(text.out).toMatch(/^compression nothing compressed/m);
+    else {
+      expect(c.ratio).toBeCloseTo(c.bytesBefore / c.bytesAfter, 10);
+      expect(text.out).toContain(`${c.ratio.toFixed(1)}x (`);
+    }
   });
 
   it('query metrics prints the points of a range as JSON, CSV and a table', async () => {
