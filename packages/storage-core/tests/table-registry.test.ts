@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestStorage, describeEachEngine, requireCapability, type TestStorage } from '@ag/storage-testing';
-import { TABLE_REGISTRY, restoreOrder, tablesWhere } from '../src/index.js';
+import { loadConfig, RETENTION_KEYS, TABLE_REGISTRY, restoreOrder, tablesWhere } from '../src/index.js';
 
 describeEachEngine('table registry', ({ engine, adminUrl }) => {
   let storage: TestStorage;
@@ -24,6 +24,15 @@ describeEachEngine('table registry', ({ engine, adminUrl }) => {
       expect([entry.name, columns.length > 0]).toEqual([entry.name, true]);
       if (entry.timeColumn) expect([entry.name, columns.map((c) => c.column_name)]).toEqual([entry.name, expect.arrayContaining([entry.timeColumn])]);
     }
+  });
+
+  it('uses every retention key, each a key of the configuration, and ages out only tables with a time column', () => {
+    const used = new Set(TABLE_REGISTRY.map((t) => t.retentionKey).filter((k) => k !== null));
+    expect([...used].sort()).toEqual(RETENTION_KEYS.map((k) => k.key).sort());
+    const env = Object.fromEntries(RETENTION_KEYS.map((k) => [`AG_STORAGE_RETENTION_${k.key.toUpperCase()}`, '12']));
+    const retention = loadConfig({ env }).retention as Record<string, unknown>;
+    for (const { key } of RETENTION_KEYS) expect([key, retention[key]]).toEqual([key, 12]);
+    for (const t of TABLE_REGISTRY) if (t.retentionKey !== null) expect([t.name, t.timeColumn]).toEqual([t.name, 'time']);
   });
 
   it('lists as hypertables exactly those TimescaleDB made hypertables', async (ctx) => {
