@@ -5,7 +5,7 @@
 // paused) they answer with what the replica has, while the primary already
 // holds the new rows; once replay resumes they catch up. A read that
 // refreshes a rollup first (candles from trades, daily stats) runs on the
-// primary and sees the fresh write.
+// primary and sees the fresh write. GET /health reports the replica's lag.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createStorage, type Storage } from '@ag/storage-core';
@@ -122,6 +122,10 @@ describeUnless(unavailable, 'stores and API read from a streaming replica [repli
       const health = await storage.health();
       expect(health.replica).toMatchObject({ status: 'ok', inRecovery: true });
       expect(health.replica?.lagSeconds).toBeGreaterThan(0);
+      const probe = await get('/health');
+      expect(probe.status).toBe('ok');
+      expect(probe.replica).toMatchObject({ status: 'ok', inRecovery: true });
+      expect(probe.replica.lagSeconds).toBeGreaterThan(0);
     } finally {
       await storage.reader.query('SELECT pg_wal_replay_resume()');
     }
