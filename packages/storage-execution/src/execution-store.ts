@@ -9,7 +9,7 @@
 // validated before anything is written; money is exact decimal end to end
 // (Prisma.Decimal out, written as plain decimal text).
 
-import { checkedResultLimit, ValidationError, type Storage } from '@ag/storage-core';
+import { checkedResultLimit, readerFor, ValidationError, type Storage } from '@ag/storage-core';
 import {
   activeOrdersQuerySchema,
   dailyStatsQuerySchema,
@@ -300,76 +300,78 @@ export class ExecutionStore {
 
   /** One order by id, or by client order id in an account (default 'default'); null when there is none. */
   async getOrder(lookup: { id: string } | { clientOrderId: string; account?: string }): Promise<Order | null> {
-    return readOrder(this.storage.engine, parseInput(orderLookupSchema, lookup, 'lookup'));
+    return readOrder(this.storage.reader, parseInput(orderLookupSchema, lookup, 'lookup'));
   }
 
   /** Orders created in [start, end) matching the filters, a page at a time (keyset on time, id). */
   async queryOrders(query: OrderQuery): Promise<OrderPage> {
     const q = parseInput(orderQuerySchema, query, 'query');
-    return readOrderPage(this.storage.engine, { ...q, limit: this.pageSize(q.limit), order: q.order ?? 'asc' });
+    return readOrderPage(this.storage.reader, { ...q, limit: this.pageSize(q.limit), order: q.order ?? 'asc' });
   }
 
   /** Orders still working (new, open, partially_filled), oldest first. */
   async getActiveOrders(filter: LatestPositionsFilter = {}): Promise<Order[]> {
-    return readActiveOrders(this.storage.engine, parseInput(activeOrdersQuerySchema, filter, 'filter'));
+    return readActiveOrders(this.storage.reader, parseInput(activeOrdersQuerySchema, filter, 'filter'));
   }
 
   /** The fills of one order, oldest first. */
   async queryFillsByOrder(orderId: string): Promise<Fill[]> {
-    return readFillsOfOrder(this.storage.engine, parseInput(uuidField, orderId, 'orderId'));
+    return readFillsOfOrder(this.storage.reader, parseInput(uuidField, orderId, 'orderId'));
   }
 
   /** Fills executed in [start, end) matching the filters, a page at a time (keyset on time, id). */
   async queryFills(query: FillQuery): Promise<FillPage> {
     const q = parseInput(fillQuerySchema, query, 'query');
-    return readFillPage(this.storage.engine, { ...q, limit: this.pageSize(q.limit), order: q.order ?? 'asc' });
+    return readFillPage(this.storage.reader, { ...q, limit: this.pageSize(q.limit), order: q.order ?? 'asc' });
   }
 
   /** Position snapshots of a market in [start, end), oldest first. */
   async queryPositions(query: PositionQuery): Promise<Position[]> {
     const q = parseInput(positionQuerySchema, query, 'query');
-    return readPositions(this.storage.engine, { ...q, limit: this.pageSize(q.limit) });
+    return readPositions(this.storage.reader, { ...q, limit: this.pageSize(q.limit) });
   }
 
   /** The newest snapshot of one position (of an account and strategy, default 'default' each), or null. */
   async getLatestPosition(venue: string, market: string, fleet: FleetFilter = {}): Promise<Position | null> {
-    return readLatestPosition(this.storage.engine, parseInput(positionKeySchema, { venue, market, ...fleet }, 'position'));
+    return readLatestPosition(this.storage.reader, parseInput(positionKeySchema, { venue, market, ...fleet }, 'position'));
   }
 
   /** The newest snapshot of every position matching the filters (latest_positions). */
   async getLatestPositions(filter: LatestPositionsFilter = {}): Promise<Position[]> {
-    return readLatestPositions(this.storage.engine, parseInput(latestPositionsQuerySchema, filter, 'filter'));
+    return readLatestPositions(this.storage.reader, parseInput(latestPositionsQuerySchema, filter, 'filter'));
   }
 
   /** Funding payments in [start, end) matching the filters, oldest first. */
   async queryFundingPayments(query: FundingPaymentQuery): Promise<FundingPayment[]> {
     const q = parseInput(fundingQuerySchema, query, 'query');
-    return readFundingPayments(this.storage.engine, { ...q, limit: this.pageSize(q.limit) });
+    return readFundingPayments(this.storage.reader, { ...q, limit: this.pageSize(q.limit) });
   }
 
   /** Fill count, volume, notional, fees per currency, VWAP and buy/sell volume per account, strategy, venue, market and UTC day. */
   async getFillDailyStats(query: DailyStatsRequest): Promise<FillDailyStats[]> {
-    return readFillDailyStats(this.storage.engine, parseInput(dailyStatsQuerySchema, query, 'query'));
+    const q = parseInput(dailyStatsQuerySchema, query, 'query');
+    return readFillDailyStats(readerFor(this.storage, { needsFreshRollups: q.refresh ?? true }), q);
   }
 
   /** Order counts per final status, submitted and filled size, notional per account, strategy, venue, market and UTC day. */
   async getOrderDailyStats(query: DailyStatsRequest): Promise<OrderDailyStats[]> {
-    return readOrderDailyStats(this.storage.engine, parseInput(dailyStatsQuerySchema, query, 'query'));
+    const q = parseInput(dailyStatsQuerySchema, query, 'query');
+    return readOrderDailyStats(readerFor(this.storage, { needsFreshRollups: q.refresh ?? true }), q);
   }
 
   /** Realized PnL, funding, win rate, average win/loss, profit factor and max drawdown of the round trips closed in [start, end). */
   async getTradeStatistics(query: TradeStatisticsRequest): Promise<TradeStatisticsReport> {
-    return computeTradeStatistics(this.storage.engine, parseInput(tradeStatisticsQuerySchema, query, 'query'));
+    return computeTradeStatistics(this.storage.reader, parseInput(tradeStatisticsQuerySchema, query, 'query'));
   }
 
   /** The round trips closed in [start, end), in closing order. */
   async listRoundTrips(query: TradeStatisticsRequest): Promise<RoundTrip[]> {
-    return listRoundTrips(this.storage.engine, parseInput(tradeStatisticsQuerySchema, query, 'query'));
+    return listRoundTrips(this.storage.reader, parseInput(tradeStatisticsQuerySchema, query, 'query'));
   }
 
   /** Positions rebuilt from fills (average cost) against the latest stored snapshots. */
   async reconcilePositions(query: ReconcileRequest = {}): Promise<PositionDrift[]> {
-    return reconcilePositions(this.storage.engine, parseInput(reconcileQuerySchema, query, 'query'));
+    return reconcilePositions(this.storage.reader, parseInput(reconcileQuerySchema, query, 'query'));
   }
 
   /** A page size: the one asked for, at most config query.max_results (the default). */

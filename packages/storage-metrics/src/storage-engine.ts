@@ -75,7 +75,7 @@ export class StorageEngine {
     this.normalizer = new PointNormalizer(metricLimitsFromConfig(merged.ingestion), merged.ingestion.series_cache_size);
     this.resolver = new SeriesResolver(storage.engine, merged.ingestion.series_cache_size);
     this.sink = new PointSink(storage.engine, this.resolver);
-    this.router = new RollupRouter(storage.engine, this.logger);
+    this.router = new RollupRouter(storage.reader, this.logger);
     this.cache = new QueryCache(
       { enabled: merged.query.enable_cache, ttlSec: merged.query.cache_ttl_sec, maxEntries: merged.query.cache_max_entries },
       this.counters,
@@ -189,7 +189,7 @@ export class StorageEngine {
     return this.cache.get('points', q, async () => {
       const series = await this.seriesMap(q.names, q.labels);
       if (series.size === 0) return Object.assign([] as MetricPoint[], { truncated: false });
-      const page = await readPointPage(this.storage.engine, q, series, q.limit + 1, undefined);
+      const page = await readPointPage(this.storage.reader, q, series, q.limit + 1, undefined);
       const truncated = page.points.length > q.limit;
       if (truncated) page.points.length = q.limit;
       return Object.assign(page.points, { truncated });
@@ -210,7 +210,7 @@ export class StorageEngine {
     let cursor: PointPage['cursor'];
     do {
       const pageSize = Math.min(this.config.query.stream_page_size, remaining);
-      const page = await readPointPage(this.storage.engine, q, series, pageSize, cursor);
+      const page = await readPointPage(this.storage.reader, q, series, pageSize, cursor);
       for (const point of page.points) yield point;
       remaining -= page.points.length;
       cursor = page.cursor;
@@ -222,9 +222,9 @@ export class StorageEngine {
     this.assertOpen();
     const q = parseAggregateQuery(query);
     return this.cache.get('aggregate', q, async () => {
-      const series = await findSeries(this.storage.engine, q.names, q.labels);
+      const series = await findSeries(this.storage.reader, q.names, q.labels);
       const router = this.config.query.route_to_rollups ? this.router : undefined;
-      return runAggregateQuery(this.storage.engine, router, q, series, this.config.query.max_results);
+      return runAggregateQuery(this.storage.reader, router, q, series, this.config.query.max_results);
     });
   }
 
@@ -234,7 +234,7 @@ export class StorageEngine {
     const q = parseSeriesQuery(query);
     return this.cache.get('latest', q, async () => {
       const max = this.config.query.max_results;
-      const points = await readLatestPoints(this.storage.engine, q.names, q.labels, max + 1);
+      const points = await readLatestPoints(this.storage.reader, q.names, q.labels, max + 1);
       const truncated = points.length > max;
       if (truncated) points.length = max;
       return Object.assign(points, { truncated });
@@ -244,7 +244,7 @@ export class StorageEngine {
   /** Every metric name that has a series. */
   async listMetricNames(): Promise<string[]> {
     this.assertOpen();
-    return this.cache.get('names', null, () => listMetricNames(this.storage.engine));
+    return this.cache.get('names', null, () => listMetricNames(this.storage.reader));
   }
 
   /** The series matching a name and/or labels (all of them by default), at most query.max_results. */
@@ -252,7 +252,7 @@ export class StorageEngine {
     this.assertOpen();
     const q = parseSeriesQuery(query);
     return this.cache.get('series', q, async () => {
-      const series = await findSeries(this.storage.engine, q.names, q.labels);
+      const series = await findSeries(this.storage.reader, q.names, q.labels);
       const truncated = series.length > this.config.query.max_results;
       if (truncated) series.length = this.config.query.max_results;
       return Object.assign(series, { truncated });
@@ -270,7 +270,7 @@ export class StorageEngine {
   // -------------------------------------------------------------- internal
 
   private async seriesMap(names: string[], labels: Record<string, string>): Promise<Map<number, SeriesInfo>> {
-    const series = await findSeries(this.storage.engine, names, labels);
+    const series = await findSeries(this.storage.reader, names, labels);
     return new Map(series.map((s) => [s.id, s]));
   }
 

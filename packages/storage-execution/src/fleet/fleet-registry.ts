@@ -95,11 +95,11 @@ export class FleetRegistry {
   }
 
   async listAccounts(): Promise<Account[]> {
-    return (await this.storage.query<AccountRow>(SELECT_ACCOUNTS)).map(accountFromRow);
+    return (await this.storage.readQuery<AccountRow>(SELECT_ACCOUNTS)).map(accountFromRow);
   }
 
   async listStrategies(): Promise<Strategy[]> {
-    return (await this.storage.query<StrategyRow>(SELECT_STRATEGIES)).map(strategyFromRow);
+    return (await this.storage.readQuery<StrategyRow>(SELECT_STRATEGIES)).map(strategyFromRow);
   }
 
   /**

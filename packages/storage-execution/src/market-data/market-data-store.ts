@@ -4,7 +4,7 @@
 // elsewhere), candles built from the fills (the fill_candles_1m rollup) and
 // CSV import/export; and ticks (trades, quotes, book snapshots: see ticks/).
 
-import { refreshRollup, ValidationError, type Prisma, type Storage } from '@ag/storage-core';
+import { readerFor, refreshRollup, ValidationError, type Prisma, type Storage } from '@ag/storage-core';
 import { toPrismaDecimal } from '../decimal/exact-decimal.js';
 import { parseBatch, parseInput } from '../validation/parse-input.js';
 import { candleInputSchema, type CandleInput } from './candle-input.js';
@@ -166,8 +166,8 @@ export class MarketDataStore {
   async getCandles(query: CandleRangeQuery): Promise<Candle[]> {
     const q = parseInput(candleRangeQuerySchema, query, 'query');
     const limit = this.checkLimit(q.limit);
-    if (q.source === 'trades') return readTradeCandles(this.storage.engine, q, limit);
-    const rows = await this.storage.query<CandleRow>(SELECT_CANDLES, [q.venue, q.symbol, q.timeframe, q.start, q.end, limit]);
+    if (q.source === 'trades') return readTradeCandles(readerFor(this.storage, { needsFreshRollups: true }), q, limit);
+    const rows = await this.storage.readQuery<CandleRow>(SELECT_CANDLES, [q.venue, q.symbol, q.timeframe, q.start, q.end, limit]);
     return rows.map(candleFromRow);
   }
 
@@ -175,7 +175,7 @@ export class MarketDataStore {
   async getLatestCandles(query: CandleSeries & { count?: number }): Promise<Candle[]> {
     const q = parseInput(latestCandlesQuerySchema, query, 'query');
     const count = this.checkLimit(q.count, 'query.count');
-    const rows = await this.storage.query<CandleRow>(SELECT_LATEST_CANDLES, [q.venue, q.symbol, q.timeframe, count ?? 1]);
+    const rows = await this.storage.readQuery<CandleRow>(SELECT_LATEST_CANDLES, [q.venue, q.symbol, q.timeframe, count ?? 1]);
     return rows.map(candleFromRow);
   }
 
@@ -186,7 +186,7 @@ export class MarketDataStore {
     const stop = alignUp(q.end, q.timeframe);
     if (first.getTime() >= stop.getTime()) return [];
     const width = timeframeMillis(q.timeframe);
-    const rows = await this.storage.query<{ gap_start: Date; gap_end: Date }>(FIND_GAPS, [
+    const rows = await this.storage.readQuery<{ gap_start: Date; gap_end: Date }>(FIND_GAPS, [
       q.venue, q.symbol, q.timeframe, first, stop, timeframeInterval(q.timeframe),
     ]);
     return rows.map((r) => ({
@@ -214,7 +214,7 @@ export class MarketDataStore {
       throw new ValidationError('query.to', q.to, `must be a larger whole multiple of ${q.from}`);
     }
     const sql = resampleSql(...this.bucketFunctions('time', '$6::interval'));
-    const rows = await this.storage.query<AggregateRow>(sql, [
+    const rows = await this.storage.readQuery<AggregateRow>(sql, [
       q.venue, q.symbol, q.from, alignDown(q.start, q.to), alignUp(q.end, q.to), timeframeInterval(q.to),
     ]);
     const expected = barsPer(q.from, q.to);
@@ -238,9 +238,10 @@ export class MarketDataStore {
     refresh?: boolean;
   }): Promise<Array<FillCandle & { sourceBars: number }>> {
     const q = parseInput(fillCandlesQuerySchema, query, 'query');
-    if (q.refresh ?? true) await refreshRollup(this.storage.engine, 'fill_candles_1m');
+    const db = readerFor(this.storage, { needsFreshRollups: q.refresh ?? true });
+    if (q.refresh ?? true) await refreshRollup(db, 'fill_candles_1m');
     const sql = fillCandlesSql(...this.bucketFunctions('bucket', '$5::interval'));
-    const rows = await this.storage.query<AggregateRow>(sql, [
+    const { rows } = await db.query<AggregateRow>(sql, [
       q.venue, q.market, alignDown(q.start, q.timeframe), alignUp(q.end, q.timeframe), timeframeInterval(q.timeframe),
     ]);
     return rows.map((row) => {
@@ -280,19 +281,19 @@ export class MarketDataStore {
   /** One market's trades in [start, end), oldest first (equal times by trade id). */
   async queryTrades(query: TickRangeQuery): Promise<Trade[]> {
     const q = parseInput(tickRangeQuerySchema, query, 'query');
-    return readTrades(this.storage.engine, q, this.checkLimit(q.limit));
+    return readTrades(this.storage.reader, q, this.checkLimit(q.limit));
   }
 
   /** One market's quotes in [start, end), oldest first. */
   async queryQuotes(query: TickRangeQuery): Promise<Quote[]> {
     const q = parseInput(tickRangeQuerySchema, query, 'query');
-    return readQuotes(this.storage.engine, q, this.checkLimit(q.limit));
+    return readQuotes(this.storage.reader, q, this.checkLimit(q.limit));
   }
 
   /** One market's book snapshots in [start, end), oldest first. */
   async queryBookSnapshots(query: TickRangeQuery): Promise<BookSnapshot[]> {
     const q = parseInput(tickRangeQuerySchema, query, 'query');
-    return readBookSnapshots(this.storage.engine, q, this.checkLimit(q.limit));
+    return readBookSnapshots(this.storage.reader, q, this.checkLimit(q.limit));
   }
 
   /** Runs of more than maxGapSeconds without a trade (or quote) of one market in [start, end); the range ends count as ticks. */
@@ -304,13 +305,13 @@ export class MarketDataStore {
     end: Date | string | number;
     maxGapSeconds: number;
   }): Promise<TickGap[]> {
-    return findTickGaps(this.storage.engine, parseInput(tickGapQuerySchema, query, 'query'));
+    return findTickGaps(this.storage.reader, parseInput(tickGapQuerySchema, query, 'query'));
   }
 
   /** The symbols whose latest quote at asOf (default now) is older than maxAgeSeconds, or that have none. */
   async findStaleQuotes(query: { venue: string; symbols: string[]; maxAgeSeconds: number; asOf?: Date | string | number }): Promise<StaleQuote[]> {
     const q = parseInput(staleQuoteQuerySchema, query, 'query');
-    return findStaleQuotes(this.storage.engine, { ...q, asOf: q.asOf ?? new Date() });
+    return findStaleQuotes(this.storage.reader, { ...q, asOf: q.asOf ?? new Date() });
   }
 
   /**
@@ -328,7 +329,7 @@ export class MarketDataStore {
     pageSize?: number;
   }): AsyncIterable<ReplayEvent> {
     const q = parseInput(replayQuerySchema, query, 'query');
-    return replayEvents(this.storage.engine, { ...q, venue: q.venue, timeframe: q.timeframe ?? '1m', pageSize: q.pageSize ?? 5_000 });
+    return replayEvents(this.storage.reader, { ...q, venue: q.venue, timeframe: q.timeframe ?? '1m', pageSize: q.pageSize ?? 5_000 });
   }
 
   /** The bars of one series in [start, end) as CSV (see candles-csv.ts for the format). */

@@ -1,6 +1,7 @@
 // /api/stats: the storage overview (sizes, compression, jobs, scheduler,
 // ingest, pool); GET /health: the storage health report, 200 when the
-// database answers and 503 when it is down (no token needed: for probes).
+// database answers and 503 when it is down (no token needed: for probes);
+// with database.read_url it includes the replica, its state and its lag.
 
 import type { FastifyInstance } from 'fastify';
 import { noParameters, parseParameters } from '@ag/storage-services';
@@ -25,6 +26,7 @@ export function registerStatsRoutes(app: FastifyInstance, services: StorageServi
       migrations: health.migrations,
       latencyMs: health.latencyMs,
       checkedAt: health.checkedAt,
+      ...(health.replica ? { replica: health.replica } : {}),
       ...(health.error ? { error: health.error } : {}),
     });
   });

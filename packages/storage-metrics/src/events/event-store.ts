@@ -76,7 +76,7 @@ export class EventStore {
     const q = parseInput(this.querySchema, query, 'query');
     const limit = q.limit ?? maxResults;
     const sql = `${SELECT_EVENTS}\n ORDER BY time ${q.order === 'asc' ? 'ASC' : 'DESC'}, id ${q.order === 'asc' ? 'ASC' : 'DESC'}\n LIMIT $6`;
-    const rows = await this.storage.query<StoredEvent>(sql, [
+    const rows = await this.storage.readQuery<StoredEvent>(sql, [
       new Date(q.start),
       new Date(q.end),
       q.kind ?? null,
