@@ -67,7 +67,7 @@ export function limitParameter(max: number) {
 }
 
 /** A number of seconds: greater than zero, at most a year (fractions allowed). */
-export const secondsParameter = z.union([z.string(), z.number()]).transform((value, ctx) => {
+export const secondsParameter = z.union([z.string(), z.number()], { error: (issue) => (issue.input === undefined ? 'required: a number of seconds' : 'expected a number of seconds') }).transform((value, ctx) => {
   const text = String(value).trim();
   const n = /^\d{1,9}(\.\d{1,6})?$/.test(text) ? Number(text) : Number.NaN;
   if (!(n > 0 && n <= 31_536_000)) {

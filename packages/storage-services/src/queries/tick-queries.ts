@@ -5,6 +5,7 @@
 // says the answer stopped at its limit (there may be more).
 
 import { z } from 'zod';
+import type { TickRangeQuery } from '@ag/storage-execution';
 import type { StorageServices } from '../storage-services.js';
 import { limitParameter, listParameter, nameParameter, parseParameters, secondsParameter, timeParameter, timeRange } from '../query-parameters.js';
 
@@ -43,29 +44,29 @@ const staleQuotesQuery = z
   })
   .strict();
 
-type TickReader = 'queryTrades' | 'queryQuotes' | 'queryBookSnapshots';
+type TickRead<T> = (query: TickRangeQuery) => Promise<T[]>;
 
-async function readTicks(services: StorageServices, input: unknown, reader: TickReader) {
+async function readTicks<T extends object>(services: StorageServices, input: unknown, read: TickRead<T>) {
   const q = parseParameters(ticksQuery, input);
   const { start, end } = ticksRange.resolve(q);
   const limit = Math.min(q.limit ?? Number.POSITIVE_INFINITY, services.storage.config.query.max_results);
-  const rows: unknown[] = await services.marketData[reader]({ venue: q.venue, symbol: q.symbol, start, end, limit, order: q.order });
+  const rows = await read({ venue: q.venue, symbol: q.symbol, start, end, limit, order: q.order });
   return { data: rows, truncated: rows.length === limit, start, end };
 }
 
 /** GET /api/trades: the trade prints of one market in [start, end) (default: the last hour). */
 export function listTrades(services: StorageServices, input: unknown) {
-  return readTicks(services, input, 'queryTrades');
+  return readTicks(services, input, (q) => services.marketData.queryTrades(q));
 }
 
 /** GET /api/quotes: the top-of-book quotes of one market in [start, end). */
 export function listQuotes(services: StorageServices, input: unknown) {
-  return readTicks(services, input, 'queryQuotes');
+  return readTicks(services, input, (q) => services.marketData.queryQuotes(q));
 }
 
 /** GET /api/book-snapshots: the depth snapshots of one market in [start, end). */
 export function listBookSnapshots(services: StorageServices, input: unknown) {
-  return readTicks(services, input, 'queryBookSnapshots');
+  return readTicks(services, input, (q) => services.marketData.queryBookSnapshots(q));
 }
 
 /** GET /api/tick-gaps: runs of more than maxGapSeconds without a trade (or quote) in [start, end) (default: the last day). */
