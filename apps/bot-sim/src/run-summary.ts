@@ -105,6 +105,8 @@ export function formatSummary(summary: RunSummary, phase: string): string {
     `candles ${n(summary.rows.candles)}`,
     `events ${n(summary.rows.events)}`,
     `funding ${n(summary.rows.funding_payments)}`,
+    `trades ${n(summary.rows.trades)}`,
+    `quotes ${n(summary.rows.quotes)}`,
   ].join(' ');
   const compression = summary.compression
     ? `compression ${(summary.compression.before / Math.max(1, summary.compression.after)).toFixed(1)}x (${(100 * (1 - summary.compression.after / summary.compression.before)).toFixed(1)}% saved)`

@@ -31,8 +31,8 @@ export const TABLE_REGISTRY = [
   { name: 'orders', timeColumn: 'time', hypertable: false, retained: true, restoreOrder: 1, overview: true, summary: true },
   { name: 'funding_payments', timeColumn: 'time', hypertable: true, retained: true, restoreOrder: 7, overview: true, summary: true },
   // Market data at tick level (migration 20261202200000_ticks); kept until a retention key is given to them.
-  { name: 'trades', timeColumn: 'time', hypertable: true, retained: false, restoreOrder: 8, overview: true, summary: false },
-  { name: 'quotes', timeColumn: 'time', hypertable: true, retained: false, restoreOrder: 9, overview: true, summary: false },
+  { name: 'trades', timeColumn: 'time', hypertable: true, retained: false, restoreOrder: 8, overview: true, summary: true },
+  { name: 'quotes', timeColumn: 'time', hypertable: true, retained: false, restoreOrder: 9, overview: true, summary: true },
   { name: 'book_snapshots', timeColumn: 'time', hypertable: true, retained: false, restoreOrder: 10, overview: true, summary: false },
 ] as const satisfies readonly TableEntry[];
 
