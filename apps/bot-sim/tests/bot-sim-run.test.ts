@@ -109,6 +109,7 @@ describeEachEngine('bot-sim bounded run', ({ engine, adminUrl }) => {
     expect(first.backfill?.written.trades).toBeGreaterThan(0);
     expect(first.live.trades).toBeGreaterThan(0);
     expect(first.live.quotes).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.includes('live tick failed'))).toEqual([]);
     const storage = await createStorage({ url, env: {}, config: { logging: { level: 'warn' } } });
     try {
       const [span] = await storage.query<{ n: number; oldest: Date; newest: Date; markets: number }>(
