@@ -5,7 +5,10 @@
 // strategies, serves the API and dashboard at once, backfills the
 // history it lacks (or only the gap since its last run), compresses old
 // chunks, then runs live: metrics through the buffered pipeline, orders,
-// fills, positions, candles and events through the stores, the lifecycle
+// fills, positions, candles, events, market trades and quotes (the last
+// few hours of the backfill and the live phase) through the stores; where
+// the engine has continuous aggregates, the candles of those hours are built
+// from the trades; the lifecycle
 // scheduler on, a summary line every few seconds. stop() flushes everything
 // and closes cleanly.
 
@@ -18,6 +21,7 @@ import {
   TradingSimulation,
   backfill,
   cancelStaleOrders,
+  emptyCounts,
   findResumePoint,
   type BackfillReport,
   type SimulationSettings,
@@ -89,6 +93,9 @@ const LIVE_SETTINGS: Partial<SimulationSettings> = {
   lifecycle: 'live',
   emitOpenBars: true,
 };
+
+/** How far back the backfill prints market trades and quotes (the whole backfill would be millions of ticks). */
+export const TICK_HISTORY_MS = 3 * 3_600_000;
 
 export const MAX_STRATEGIES = 8;
 const BOT_NAME = /^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/;
@@ -216,6 +223,7 @@ class BotSimRun implements BotSimHandle {
     await registerSimFleet(services, fleet, markets);
     const now = Date.now();
     const resume = await findResumePoint(services, markets, now, options.backfillDays, fleet.traders);
+    const ticksFrom = Math.max(resume.startTime, now - TICK_HISTORY_MS);
     this.cancelled = await cancelStaleOrders(services, markets, options.botName, now);
     const simulation = new TradingSimulation({
       markets,
@@ -224,7 +232,10 @@ class BotSimRun implements BotSimHandle {
       botName: options.botName,
       traders: fleet.traders,
       initialState: resume.initialState,
+      ticksFrom,
     });
+    // Where the engine maintains candles from trades (continuous aggregates), the bars of the tick hours are those.
+    const write = services.storage.capabilities.continuousAggregates ? { tradeCandlesSince: ticksFrom } : {};
     if (this.abort.signal.aborted) return;
 
     if (now - resume.startTime >= 60_000) {
@@ -233,6 +244,7 @@ class BotSimRun implements BotSimHandle {
       let lastPrinted = 0;
       this.backfillReport = await backfill(services, simulation, Date.now(), {
         signal: this.abort.signal,
+        write,
         // Readers first: while the dashboard's requests are in flight, the next slice waits (at most 2 s).
         beforeSlice: () => this.server?.whenIdle(2_000) ?? Promise.resolve(),
         onProgress: (p) => {
@@ -242,7 +254,7 @@ class BotSimRun implements BotSimHandle {
         },
       });
       const r = this.backfillReport;
-      options.print(`[bot-sim] backfill done in ${(r.durationMs / 1000).toFixed(1)} s: ${r.written.points.toLocaleString('en-US')} points, ${r.written.orders} orders, ${r.written.fills} fills, ${r.written.positions} positions, ${r.written.funding} funding payments, ${r.written.candles} candles, ${r.written.events} events`);
+      options.print(`[bot-sim] backfill done in ${(r.durationMs / 1000).toFixed(1)} s: ${r.written.points.toLocaleString('en-US')} points, ${r.written.orders} orders, ${r.written.fills} fills, ${r.written.positions} positions, ${r.written.funding} funding payments, ${r.written.candles} candles, ${r.written.events} events, ${r.written.trades} trades, ${r.written.quotes} quotes`);
       if (this.abort.signal.aborted) return;
       const compression = await services.retention.compressOldData();
       if (compression.supported) {
@@ -271,6 +283,7 @@ class BotSimRun implements BotSimHandle {
     this.summarizer = new RunSummarizer(services, fleet);
     this.live = new LiveLoop(services, simulation, {
       tickMs: options.tickMs,
+      write,
       onError: (error) => options.print(`[bot-sim] live tick failed: ${(error as Error).message}`),
     }).start();
     options.print(`[bot-sim] live: ${markets.length} markets, ${fleet.strategies.length} strategies in a live and a paper account, a tick every ${options.tickMs} ms${options.durationSec !== undefined ? `, for ${options.durationSec} s` : '; Ctrl-C stops'}`);
@@ -309,7 +322,7 @@ class BotSimRun implements BotSimHandle {
     return {
       backfill: this.backfillReport,
       liveFlushedPoints: liveFlushed,
-      live: this.live ? { ...this.live.written } : { points: 0, orders: 0, fills: 0, positions: 0, funding: 0, candles: 0, events: 0 },
+      live: this.live ? { ...this.live.written } : emptyCounts(),
       ingest,
       summary,
       cancelledStaleOrders: this.cancelled,

@@ -4,10 +4,12 @@
 // finish. A tick that fails is logged and the loop goes on.
 
 import type { StorageServices } from '@ag/storage-services';
-import { addCounts, emptyCounts, writeSimulationOutput, type TradingSimulation, type WrittenCounts } from '@ag/trading-simulation';
+import { addCounts, emptyCounts, writeSimulationOutput, type TradingSimulation, type WriteOutputOptions, type WrittenCounts } from '@ag/trading-simulation';
 
 export interface LiveLoopOptions {
   tickMs: number;
+  /** How each tick's output is written (e.g. candles built from the trades). */
+  write?: WriteOutputOptions;
   onError: (error: unknown) => void;
 }
 
@@ -39,7 +41,7 @@ export class LiveLoop {
     while (!this.stopping) {
       const started = Date.now();
       try {
-        addCounts(this.written, await writeSimulationOutput(this.services, this.simulation.advanceTo(started), 'buffered'));
+        addCounts(this.written, await writeSimulationOutput(this.services, this.simulation.advanceTo(started), 'buffered', this.options.write));
       } catch (error) {
         this.options.onError(error);
       }

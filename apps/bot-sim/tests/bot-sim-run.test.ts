@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createStorage } from '@ag/storage-core';
 import { createTestDatabaseUrl, describeEachEngine, type TestDatabaseUrl } from '@ag/storage-testing';
-import { startBotSim, summaryTables, type BotSimReport } from '../src/index.js';
+import { startBotSim, summaryTables, TICK_HISTORY_MS, type BotSimReport } from '../src/index.js';
 
 const TABLES = summaryTables();
 
@@ -84,7 +84,7 @@ describeEachEngine('bot-sim bounded run', ({ engine, adminUrl }) => {
 
   it('prints the periodic summary line, with the compression ratio where the engine compresses', async () => {
     const summary = lines.find((l) =>
-      /^\[bot-sim\] live \d+:\d\d:\d\d \| \d[\d,]* points\/s \| rows: points [\d,]+ orders [\d,]+ fills [\d,]+ positions [\d,]+ candles [\d,]+ events [\d,]+ funding [\d,]+ \| storage [\d.]+ MB \| compression .* \| pnl sim-bot\.mm-1 live -?\d+\.\d\d paper -?\d+\.\d\d, sim-bot\.mm-2 live -?\d+\.\d\d paper -?\d+\.\d\d$/.test(l),
+      /^\[bot-sim\] live \d+:\d\d:\d\d \| \d[\d,]* points\/s \| rows: points [\d,]+ orders [\d,]+ fills [\d,]+ positions [\d,]+ candles [\d,]+ events [\d,]+ funding [\d,]+ trades [\d,]+ quotes [\d,]+ \| storage [\d.]+ MB \| compression .* \| pnl sim-bot\.mm-1 live -?\d+\.\d\d paper -?\d+\.\d\d, sim-bot\.mm-2 live -?\d+\.\d\d paper -?\d+\.\d\d$/.test(l),
     );
     expect(summary, lines.join('\n')).toBeDefined();
     const storage = await createStorage({ url, env: {}, config: { logging: { level: 'warn' } } });
@@ -102,6 +102,40 @@ describeEachEngine('bot-sim bounded run', ({ engine, adminUrl }) => {
     const rows = await countRows();
     expect(rows.metric_points).toBe((first.backfill?.written.points ?? 0) + first.live.points - first.ingest.duplicates);
     expect(lines.at(-1)).toMatch(/stopped: [\d,]+ live points accepted, [\d,]+ flushed, 0 left in the buffer, 0 dead-lettered/);
+  });
+
+  it('writes market trades and quotes for the last hours of the backfill and the live phase; candles from trades where the engine has continuous aggregates', async () => {
+    const written = (first.backfill?.written.trades ?? 0) + first.live.trades;
+    expect(first.backfill?.written.trades).toBeGreaterThan(0);
+    expect(first.live.trades).toBeGreaterThan(0);
+    expect(first.live.quotes).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.includes('live tick failed'))).toEqual([]);
+    const storage = await createStorage({ url, env: {}, config: { logging: { level: 'warn' } } });
+    try {
+      const [span] = await storage.query<{ n: number; oldest: Date; newest: Date; markets: number }>(
+        `SELECT count(*)::int8 AS n, min(time) AS oldest, max(time) AS newest, count(DISTINCT (venue, symbol))::int8 AS markets FROM trades`,
+      );
+      expect(Number(span?.n)).toBe(written);
+      expect(Number(span?.markets)).toBe(2);
+      expect((span?.newest.getTime() ?? 0) - (span?.oldest.getTime() ?? 0)).toBeLessThanOrEqual(TICK_HISTORY_MS + 60_000);
+      const [crossed] = await storage.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM quotes WHERE bid >= ask`);
+      expect(Number(crossed?.n)).toBe(0);
+      if (storage.capabilities.continuousAggregates) {
+        // The stored 1m bars of the tick hours are the bars built from the trades (the newest may still be forming).
+        const differing = await storage.query<{ time: Date }>(
+          `SELECT c.time FROM candles c JOIN trade_candles_1m t ON t.venue = c.venue AND t.symbol = c.symbol AND t.bucket = c.time
+            WHERE c.timeframe = '1m' AND (c.open, c.high, c.low, c.close) <> (t.open, t.high, t.low, t.close)
+              AND c.time < (SELECT max(time) FROM trades) - INTERVAL '1 minute'`,
+        );
+        expect(differing).toEqual([]);
+        const [matched] = await storage.query<{ n: number }>(
+          `SELECT count(*)::int8 AS n FROM candles c JOIN trade_candles_1m t ON t.venue = c.venue AND t.symbol = c.symbol AND t.bucket = c.time WHERE c.timeframe = '1m'`,
+        );
+        expect(Number(matched?.n)).toBeGreaterThan(100);
+      }
+    } finally {
+      await storage.close();
+    }
   });
 
   it('backfilled the requested days of history', () => {

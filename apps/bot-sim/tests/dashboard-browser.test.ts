@@ -24,7 +24,7 @@ const title = available ? 'dashboard in Chromium' : `dashboard in Chromium (skip
 interface DashboardState {
   refreshes: number;
   errors: string[];
-  charts: Record<string, { points: number; series?: number }>;
+  charts: Record<string, { points: number; series?: number; trades?: number; quotes?: number }>;
   tables?: Record<string, number>;
 }
 
@@ -68,7 +68,7 @@ describe.skipIf(!available)(title, () => {
     await page.waitForFunction(
       () => {
         const s = (globalThis as unknown as { agDashboard?: DashboardState }).agDashboard;
-        return Boolean(s && s.refreshes > 0 && s.charts.metrics?.points && s.charts.candles?.points && s.charts.pnl?.points && s.tables?.orders && s.tables?.fills);
+        return Boolean(s && s.refreshes > 0 && s.charts.metrics?.points && s.charts.candles?.points && s.charts.ticks?.trades && s.charts.ticks?.quotes && s.charts.pnl?.points && s.tables?.orders && s.tables?.fills);
       },
       undefined,
       { timeout: 90_000, polling: 500 },
@@ -78,12 +78,17 @@ describe.skipIf(!available)(title, () => {
     expect(state.charts.metrics?.points).toBeGreaterThan(0);
     expect(state.charts.candles?.points).toBeGreaterThan(0);
     expect(state.charts.pnl?.points).toBeGreaterThan(0);
+    // Trades and quotes: trade prices, bid and ask of the picked market, from the backfill's tick hours.
+    expect(state.charts.ticks?.trades).toBeGreaterThan(100);
+    expect(state.charts.ticks?.quotes).toBeGreaterThan(100);
+    expect(state.charts.ticks?.points).toBeGreaterThanOrEqual((state.charts.ticks?.trades ?? 0) + 2 * (state.charts.ticks?.quotes ?? 0));
+    expect(await page.locator('#tick-source').textContent()).toMatch(/^\d+ trades, \d+ quotes$/);
     // 4 markets (binance x 2, coinbase, kraken) x 2 strategies x a live and a paper account.
     expect(state.tables?.positions).toBe(16);
     // 2 strategies x (live and paper at 3 venues).
     expect(state.tables?.strategyPnl).toBe(12);
     expect(state.errors).toEqual([]);
-    for (const id of ['metric-chart', 'candle-chart', 'pnl-chart']) {
+    for (const id of ['metric-chart', 'candle-chart', 'tick-chart', 'pnl-chart']) {
       expect(await page.locator(`#${id} canvas`).count(), id).toBeGreaterThan(0);
       expect(Number(await page.locator(`#${id}`).getAttribute('data-points')), id).toBeGreaterThan(0);
     }

@@ -79,16 +79,16 @@ describeEachEngine('ag-storage fleet queries and money text', ({ engine, adminUr
     expect(JSON.parse(strategies.out).data.map((s: { id: string }) => s.id)).toEqual(['default', 'mm', 'trend']);
     const funding = await cli('query', 'funding', ...range, '--csv');
     expect(parse(funding.out, { columns: true })).toHaveLength(20);
-    const trades = await cli('query', 'trades', ...range, '--json');
+    const trades = await cli('query', 'statistics', ...range, '--json');
     const trend = JSON.parse(trades.out).data.find((s: { strategyId: string }) => s.strategyId === 'trend');
     expect(trend).toMatchObject({ fundingPnl: '1999999999999999999980', totalPnl: '1999999999999999999980' });
-    expect((await cli('query', 'trades', ...range, '--by', 'everything')).code).toBe(2);
+    expect((await cli('query', 'statistics', ...range, '--by', 'everything')).code).toBe(2);
   });
 
   it('writes money as plain decimal text in tables, CSV, JSON and exports, tiny and huge', async () => {
     const outputs: string[] = [];
     for (const format of [[], ['--csv'], ['--json']]) {
-      for (const kind of [['fills', ...range], ['orders', ...range], ['positions', '--latest'], ['funding', ...range], ['trades', ...range, '--by', 'market']]) {
+      for (const kind of [['fills', ...range], ['orders', ...range], ['positions', '--latest'], ['funding', ...range], ['statistics', ...range, '--by', 'market']]) {
         const result = await cli('query', ...kind, ...format);
         expect([kind[0], format[0], result.code]).toEqual([kind[0], format[0], 0]);
         outputs.push(result.out);

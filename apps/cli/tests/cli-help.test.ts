@@ -7,6 +7,7 @@ import { runCli } from './support/run-cli.js';
 const COMMANDS = [
   'migrate', 'health', 'seed', 'stats', 'retention', 'compress',
   'query', 'query metrics', 'query aggregate', 'query latest', 'query orders', 'query fills', 'query positions', 'query candles', 'query events',
+  'query statistics', 'query trades', 'query quotes', 'query book', 'query tick-gaps', 'query stale-quotes',
   'export', 'export candles', 'export metrics', 'import', 'import candles', 'import metrics', 'serve', 'bench',
 ];
 

@@ -1,7 +1,8 @@
 // The dashboard: reads the API every few seconds and redraws. An account and
 // a strategy picker filter everything execution (and the metric lines, by
 // their account/strategy labels). Metric lines (one per market) with an
-// aggregation picker, candles, position and PnL of one position, PnL per
+// aggregation picker, candles, trades and quotes (trade prices with the bid
+// and ask) of one market, position and PnL of one position, PnL per
 // strategy, latest positions, storage and compression figures, recent
 // orders, fills and events. Money arrives as plain decimal text.
 // window.agDashboard reports what is shown (for tests).
@@ -15,6 +16,9 @@
 
   const metricChart = agCharts.lineChart($('metric-chart'));
   const candleChart = agCharts.candleChart($('candle-chart'));
+  const tickChart = agCharts.lineChart($('tick-chart'), {
+    series: [{ paths: () => null, points: { show: true, size: 3 } }, { width: 1 }, { width: 1 }],
+  });
   const pnlChart = agCharts.lineChart($('pnl-chart'), {
     scales: { size: {} },
     axes: [
@@ -102,6 +106,7 @@
     }
     state.markets = markets;
     setOptions($('candle-market'), markets, markets[0]);
+    setOptions($('tick-market'), markets, markets[0]);
     loadPositionChoices(latest.data);
   }
 
@@ -170,6 +175,30 @@
     state.charts.candles = { points: bars.length };
   }
 
+  /** The newest trades and quotes of the range (at most 5000 of each), trade prints as dots, bid and ask as lines. */
+  async function refreshTicks(start, end) {
+    const [venue, symbol] = ($('tick-market').value || '/').split('/');
+    if (!venue) return;
+    const query = { venue, symbol, start, end, limit: 5000, order: 'desc' };
+    const [trades, quotes] = await Promise.all([agApi.get('/api/trades', query), agApi.get('/api/quotes', query)]);
+    const rows = new Map();
+    const at = (time) => {
+      const t = Date.parse(time) / 1000;
+      if (!rows.has(t)) rows.set(t, [null, null, null]);
+      return rows.get(t);
+    };
+    for (const trade of trades.data) at(trade.time)[0] = Number(trade.price);
+    for (const quote of quotes.data) {
+      const row = at(quote.time);
+      row[1] = Number(quote.bid);
+      row[2] = Number(quote.ask);
+    }
+    const xs = [...rows.keys()].sort((a, b) => a - b);
+    tickChart.update(['trade price', 'bid', 'ask'], [xs, ...[0, 1, 2].map((i) => xs.map((t) => rows.get(t)[i]))]);
+    $('tick-source').textContent = `${trades.data.length} trades, ${quotes.data.length} quotes`;
+    state.charts.ticks = { trades: trades.data.length, quotes: quotes.data.length, points: Number($('tick-chart').dataset.points) };
+  }
+
   async function refreshPnl(start, end) {
     const [account, strategy, venue, market] = ($('pnl-market').value || '|||').split('|');
     if (!venue) return;
@@ -222,7 +251,7 @@
     const start = new Date(end.getTime() - rangeMs);
     try {
       if (state.markets.length === 0 || !$('metric-name').value || state.refreshes % 12 === 11) await loadChoices();
-      await Promise.all([refreshStats(), refreshMetrics(start, end, rangeMs), refreshCandles(start, end), refreshPnl(start, end), refreshTables(start, end)]);
+      await Promise.all([refreshStats(), refreshMetrics(start, end, rangeMs), refreshCandles(start, end), refreshTicks(start, end), refreshPnl(start, end), refreshTables(start, end)]);
       state.refreshes += 1;
       state.lastRefresh = new Date().toISOString();
       $('status').textContent = `updated ${fmt.time(Date.now())}`;
@@ -234,7 +263,7 @@
     }
   }
 
-  for (const id of ['metric-name', 'aggregation', 'candle-market', 'candle-timeframe', 'pnl-market', 'range']) $(id).addEventListener('change', refresh);
+  for (const id of ['metric-name', 'aggregation', 'candle-market', 'candle-timeframe', 'tick-market', 'pnl-market', 'range']) $(id).addEventListener('change', refresh);
   for (const id of ['account', 'strategy']) {
     $(id).addEventListener('change', async () => {
       try {

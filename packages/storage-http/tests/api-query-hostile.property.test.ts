@@ -28,7 +28,12 @@ const ROUTES: Record<string, string[]> = {
   '/api/statistics/trades': ['start', 'end', 'account', 'strategy', 'venue', 'market', 'includeFees'],
   '/api/accounts': [],
   '/api/strategies': [],
-  '/api/candles': ['venue', 'symbol', 'timeframe', 'start', 'end', 'limit', 'count'],
+  '/api/candles': ['venue', 'symbol', 'timeframe', 'start', 'end', 'limit', 'count', 'source'],
+  '/api/trades': ['venue', 'symbol', 'start', 'end', 'limit', 'order'],
+  '/api/quotes': ['venue', 'symbol', 'start', 'end', 'limit', 'order'],
+  '/api/book-snapshots': ['venue', 'symbol', 'start', 'end', 'limit', 'order'],
+  '/api/tick-gaps': ['venue', 'symbol', 'kind', 'start', 'end', 'maxGapSeconds'],
+  '/api/quotes/stale': ['venue', 'symbols', 'maxAgeSeconds', 'asOf'],
   '/api/events': ['start', 'end', 'kind', 'minSeverity', 'source', 'limit', 'order'],
   '/api/stats': [],
 };

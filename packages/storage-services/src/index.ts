@@ -19,6 +19,7 @@ export {
 } from './queries/execution-queries.js';
 export { moneyJsonReplacer, toJson } from './money-json.js';
 export { readCandles } from './queries/market-data-queries.js';
+export { listTrades, listQuotes, listBookSnapshots, listTickGaps, listStaleQuotes } from './queries/tick-queries.js';
 export { listEvents } from './queries/event-queries.js';
 export {
   parseParameters,
@@ -27,6 +28,7 @@ export {
   listParameter,
   limitParameter,
   nameParameter,
+  secondsParameter,
   noParameters,
   timeRange,
 } from './query-parameters.js';

@@ -1,7 +1,8 @@
 // The query parameters the /api routes share, as zod schemas: times (ISO 8601
 // with a zone, or epoch milliseconds), lists (comma-separated or repeated),
-// label filters (a JSON object of strings), limits. parseParameters() turns
-// the first problem into a BadParameterError naming the parameter.
+// label filters (a JSON object of strings), limits, numbers of seconds.
+// parseParameters() turns the first problem into a BadParameterError naming
+// the parameter.
 
 import { z } from 'zod';
 import { BadParameterError } from './bad-parameter-error.js';
@@ -64,6 +65,17 @@ export function limitParameter(max: number) {
     return n;
   });
 }
+
+/** A number of seconds: greater than zero, at most a year (fractions allowed). */
+export const secondsParameter = z.union([z.string(), z.number()], { error: (issue) => (issue.input === undefined ? 'required: a number of seconds' : 'expected a number of seconds') }).transform((value, ctx) => {
+  const text = String(value).trim();
+  const n = /^\d{1,9}(\.\d{1,6})?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n > 0 && n <= 31_536_000)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a number of seconds greater than zero, at most a year (31536000)' });
+    return z.NEVER;
+  }
+  return n;
+});
 
 /** A short name (venue, market, symbol, source...): 1-200 characters; anything else is data. */
 export const nameParameter = z.string().min(1).max(200);

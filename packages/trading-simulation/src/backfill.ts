@@ -2,7 +2,7 @@
 // generated in memory (a week of four markets takes well under a second),
 // then written in slices of a few hours, newest first, through the stores'
 // bulk paths (insertMetricsBatch, storeOrders/storeFills, storePositions, storeFundingPayments,
-// upsertCandles, logEvents). Newest first, so a dashboard opened during the
+// upsertCandles, logEvents, storeTrades, storeQuotes). Newest first, so a dashboard opened during the
 // backfill shows the recent hours at once; slices of a few hours, so each
 // statement is short and the embedded engine's one connection keeps
 // answering readers in between (`beforeSlice` may also hold the next slice
@@ -11,8 +11,8 @@
 // two slices.
 
 import type { StorageServices } from '@ag/storage-services';
-import type { SimulationOutput, TradingSimulation } from './trading-simulation.js';
-import { addCounts, emptyCounts, writeSimulationOutput, type WrittenCounts } from './write-simulation-output.js';
+import { emptyOutput, type SimulationOutput, type TradingSimulation } from './trading-simulation.js';
+import { addCounts, emptyCounts, writeSimulationOutput, type WriteOutputOptions, type WrittenCounts } from './write-simulation-output.js';
 
 const HOUR = 3_600_000;
 
@@ -23,6 +23,8 @@ export interface BackfillOptions {
   /** Awaited before each slice is written (e.g. to let API readers go first). */
   beforeSlice?: () => Promise<void>;
   signal?: AbortSignal;
+  /** How each slice is written (e.g. candles built from the trades). */
+  write?: WriteOutputOptions;
 }
 
 export interface BackfillProgress {
@@ -63,7 +65,7 @@ export async function backfill(
     // Let pending I/O (HTTP requests) in: the writes resolve on microtasks, which alone would starve it.
     await new Promise((resolve) => setImmediate(resolve));
     await options.beforeSlice?.();
-    addCounts(written, await writeSimulationOutput(services, slice.output, 'bulk'));
+    addCounts(written, await writeSimulationOutput(services, slice.output, 'bulk', options.write));
     done += 1;
     options.onProgress?.({ done, total: slices.length, reached: new Date(Math.max(from, slice.start)), written: { ...written } });
   }
@@ -76,7 +78,7 @@ export function splitByPeriod(output: SimulationOutput, periodMs: number): Array
   const periodOf = (time: Date | number) => Math.floor((typeof time === 'number' ? time : time.getTime()) / periodMs);
   const bucket = (period: number) => {
     let out = byPeriod.get(period);
-    if (!out) byPeriod.set(period, (out = { orders: [], fills: [], positions: [], funding: [], candles: [], points: [], events: [] }));
+    if (!out) byPeriod.set(period, (out = emptyOutput()));
     return out;
   };
   const orderPeriod = new Map<string, number>();
@@ -91,5 +93,7 @@ export function splitByPeriod(output: SimulationOutput, periodMs: number): Array
   for (const candle of output.candles) bucket(periodOf(candle.time)).candles.push(candle);
   for (const point of output.points) bucket(periodOf(point.timestamp)).points.push(point);
   for (const event of output.events) bucket(periodOf(event.time)).events.push(event);
+  for (const trade of output.trades) bucket(periodOf(trade.time)).trades.push(trade);
+  for (const quote of output.quotes) bucket(periodOf(quote.time)).quotes.push(quote);
   return [...byPeriod.entries()].sort((a, b) => b[0] - a[0]).map(([period, out]) => ({ start: period * periodMs, output: out }));
 }

@@ -23,10 +23,13 @@ export {
   type SimPosition,
   type SimFunding,
   type SimCandle,
+  type SimTrade,
+  type SimQuote,
+  emptyOutput,
   type SimPoint,
   type SimEvent,
   type SimSide,
 } from './trading-simulation.js';
 export { backfill, splitByPeriod, type BackfillOptions, type BackfillProgress, type BackfillReport } from './backfill.js';
 export { findResumePoint, cancelStaleOrders, type ResumePoint } from './resume-point.js';
-export { writeSimulationOutput, emptyCounts, addCounts, type WrittenCounts } from './write-simulation-output.js';
+export { writeSimulationOutput, emptyCounts, addCounts, type WrittenCounts, type WriteOutputOptions } from './write-simulation-output.js';

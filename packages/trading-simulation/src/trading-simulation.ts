@@ -12,8 +12,13 @@
 // Deterministic: the same seed, start time and settings give the same data.
 // `advanceTo(t)` runs the simulation up to t and returns what happened, as
 // plain objects shaped like the stores' inputs (OrderInput, FillInput,
-// PositionInput, CandleInput, MetricPointInput, EventInput). The main job
-// uses it for its backfill and its live loop, `ag-storage seed` for seeding.
+// PositionInput, CandleInput, MetricPointInput, EventInput, TradeInput,
+// QuoteInput). The main job uses it for its backfill and its live loop,
+// `ag-storage seed` for seeding. From `ticksFrom` on (default never), each
+// step also prints market trades (the step's high and low legs and its
+// close, so candles built from them have the step's range) and a top-of-book
+// quote around the price; they draw no random numbers, so the rest of the
+// output is the same with or without them.
 
 import { normalDeviate, seededRandom } from './seeded-random.js';
 import type { GeneratedSeries } from './metric-series-sets.js';
@@ -146,6 +151,26 @@ export interface SimCandle {
   volume: string;
 }
 
+export interface SimTrade {
+  time: Date;
+  venue: string;
+  symbol: string;
+  price: string;
+  size: string;
+  side: SimSide;
+  tradeId: string;
+}
+
+export interface SimQuote {
+  time: Date;
+  venue: string;
+  symbol: string;
+  bid: string;
+  bidSize: string;
+  ask: string;
+  askSize: string;
+}
+
 export interface SimPoint {
   name: string;
   value: number;
@@ -172,6 +197,14 @@ export interface SimulationOutput {
   candles: SimCandle[];
   points: SimPoint[];
   events: SimEvent[];
+  /** Market trades and top-of-book quotes of the steps from `ticksFrom` on. */
+  trades: SimTrade[];
+  quotes: SimQuote[];
+}
+
+/** An empty output. */
+export function emptyOutput(): SimulationOutput {
+  return { orders: [], fills: [], positions: [], funding: [], candles: [], points: [], events: [], trades: [], quotes: [] };
 }
 
 /** Where one trader's position stands. */
@@ -209,6 +242,8 @@ export interface SimulationSettings {
   lifecycle: 'final' | 'live';
   /** Report the candles still forming too (they are reported again as they change). */
   emitOpenBars: boolean;
+  /** Steps starting at or after this time (epoch ms) print trades and quotes (default never). */
+  ticksFrom: number;
 }
 
 export interface SimulationOptions extends Partial<SimulationSettings> {
@@ -279,6 +314,7 @@ const DEFAULT_SETTINGS: SimulationSettings = {
   fundingEveryMs: 8 * HOUR,
   lifecycle: 'final',
   emitOpenBars: false,
+  ticksFrom: Number.POSITIVE_INFINITY,
 };
 
 export class TradingSimulation {
@@ -360,7 +396,7 @@ export class TradingSimulation {
 
   /** Runs whole steps up to `timeMs` and returns what happened. */
   advanceTo(timeMs: number): SimulationOutput {
-    const out: SimulationOutput = { orders: [], fills: [], positions: [], funding: [], candles: [], points: [], events: [] };
+    const out = emptyOutput();
     const { stepMs } = this.settings;
     while (this.now + stepMs <= timeMs) {
       const from = this.now;
@@ -404,6 +440,7 @@ export class TradingSimulation {
     const low = Math.min(open, close) * (1 - Math.abs(normalDeviate(this.random)) * noise);
     const volume = spec.volumePerMinute * (stepMs / MINUTE) * (0.4 + 1.2 * this.random());
     market.price = close;
+    if (from >= this.settings.ticksFrom) this.printTicks(market, from, { open, high, low, close, volume }, out);
     market.messagesInStep = Math.round((150 + 400 * this.random() + 2e5 * Math.abs(close / open - 1)) * (stepMs / 1000));
 
     // A quote is filled when the price trades through it during the step.
@@ -432,6 +469,33 @@ export class TradingSimulation {
       }
       market.bars[timeframe] = bar;
     }
+  }
+
+  /** The step's quote (at its start, around the open) and three trades: its first extreme, its other extreme, its close. */
+  private printTicks(market: MarketState, from: number, step: { open: number; high: number; low: number; close: number; volume: number }, out: SimulationOutput): void {
+    const { spec } = market;
+    const d = spec.priceDecimals;
+    const { venue, market: symbol } = spec;
+    const tick = 10 ** -d;
+    const halfSpread = Math.max(tick, (step.open * spec.halfSpreadBps) / 10_000);
+    const bid = Math.round((step.open - halfSpread) / tick) * tick;
+    const ask = Math.max(bid + tick, Math.round((step.open + halfSpread) / tick) * tick);
+    out.quotes.push({ time: new Date(from), venue, symbol, bid: bid.toFixed(d), bidSize: spec.quoteSize, ask: ask.toFixed(d), askSize: spec.quoteSize });
+    const legs = step.close >= step.open ? [step.low, step.high, step.close] : [step.high, step.low, step.close];
+    const { stepMs } = this.settings;
+    let previous = step.open;
+    legs.forEach((price, leg) => {
+      out.trades.push({
+        time: new Date(from + Math.floor(((leg + 1) * stepMs) / 4)),
+        venue,
+        symbol,
+        price: price.toFixed(d),
+        size: (step.volume / 3).toFixed(4),
+        side: price >= previous ? 'buy' : 'sell',
+        tradeId: `${this.runId}-${from.toString(36)}-${leg}`,
+      });
+      previous = price;
+    });
   }
 
   private requote(market: MarketState, trader: TraderState, at: number, out: SimulationOutput): void {

@@ -24,6 +24,25 @@ describe('TradingSimulation', () => {
     }
   });
 
+  it('prints trades and quotes only from ticksFrom on, without changing the rest of the output', () => {
+    const ticksFrom = START + 20 * 60_000;
+    const plain = run(7);
+    const withTicks = new TradingSimulation({ markets: SIMULATED_MARKETS.slice(0, 2), seed: 7, startTime: START, ticksFrom }).advanceTo(START + 30 * 60_000);
+    expect(plain.trades).toEqual([]);
+    expect(plain.quotes).toEqual([]);
+    expect({ ...withTicks, trades: [], quotes: [] }).toEqual(plain);
+    // 10 minutes of 10 s steps, 2 markets: 3 trades and a quote per step.
+    expect(withTicks.trades).toHaveLength(2 * 60 * 3);
+    expect(withTicks.quotes).toHaveLength(2 * 60);
+    for (const t of withTicks.trades) {
+      expect(t.time.getTime()).toBeGreaterThanOrEqual(ticksFrom);
+      expect(Number(t.price)).toBeGreaterThan(0);
+      expect(Number(t.size)).toBeGreaterThan(0);
+    }
+    for (const q of withTicks.quotes) expect(Number(q.bid)).toBeLessThan(Number(q.ask));
+    expect(new Set(withTicks.trades.map((t) => `${t.venue}/${t.symbol}/${t.tradeId}`)).size).toBe(withTicks.trades.length);
+  });
+
   it('refuses a simulation without markets', () => {
     expect(() => new TradingSimulation({ markets: [], seed: 1, startTime: START })).toThrow(RangeError);
   });

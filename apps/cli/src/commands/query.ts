@@ -1,8 +1,9 @@
 // `ag-storage query metrics|aggregate|latest|orders|fills|positions|funding|
-// trades|accounts|strategies|candles|events`: the API's reads from the command
-// line, with the same parameters (as options, --account and --strategy on
-// every execution read) and the same validation, printed as a table, JSON or
-// CSV.
+// statistics|accounts|strategies|candles|trades|quotes|book|tick-gaps|
+// stale-quotes|events`: the API's reads from the command line, with the same
+// parameters (as options, --account and --strategy on every execution read)
+// and the same validation, printed as a table, JSON or CSV. `trades` is the
+// market's trade prints; the trade statistics are `statistics`.
 
 import type { Command } from 'commander';
 import { AGGREGATIONS, describeAggregations } from '@ag/storage-metrics';
@@ -18,6 +19,11 @@ import {
   listStrategies,
   readTradeStatistics,
   readCandles,
+  listTrades,
+  listQuotes,
+  listBookSnapshots,
+  listTickGaps,
+  listStaleQuotes,
   readLatestMetrics,
   readMetricPoints,
   BadParameterError,
@@ -56,6 +62,10 @@ const FLEET: Array<[string, string]> = [
 const METRIC_FLEET: Array<[string, string]> = [
   ['--account <account>', 'label filter account=<account>'],
   ['--strategy <strategy>', 'label filter strategy=<strategy>'],
+];
+
+const TICKS: Array<[string, string]> = [
+  ['--venue <venue>', ''], ['--symbol <symbol>', ''], ...RANGE, ['--limit <n>', 'at most n rows (capped at query.max_results)'], ['--order <order>', 'asc | desc (default asc)'],
 ];
 
 const KINDS: Record<string, QueryKind> = {
@@ -103,7 +113,7 @@ const KINDS: Record<string, QueryKind> = {
     options: [...RANGE, ...FLEET, ['--venue <venue>', ''], ['--market <market>', ''], ['--limit <n>', 'at most n payments']],
     read: (s, q) => listFundingPayments(s, q),
   },
-  trades: {
+  statistics: {
     description: 'trade statistics per account and strategy (--by market: per market), with fees and funding per currency (default: the last 7 days)',
     options: [...RANGE, ...FLEET, ['--venue <venue>', ''], ['--market <market>', ''], ['--include-fees <bool>', 'true | false (default true)'], ['--by <level>', 'strategy | market (default strategy)']],
     read: async (s, q) => {
@@ -125,8 +135,37 @@ const KINDS: Record<string, QueryKind> = {
   },
   candles: {
     description: 'OHLCV bars of a series over a range, or the newest --count bars',
-    options: [['--venue <venue>', ''], ['--symbol <symbol>', ''], ['--timeframe <tf>', '1m 5m 15m 30m 1h 4h 1d 1w (default 1m)'], ...RANGE, ['--count <n>', 'the newest n bars (without a range; default 120)'], ['--limit <n>', 'at most n bars of a range']],
+    options: [
+      ['--venue <venue>', ''], ['--symbol <symbol>', ''], ['--timeframe <tf>', '1m 5m 15m 30m 1h 4h 1d 1w (default 1m; 1m 1h 1d with --source trades)'], ...RANGE,
+      ['--count <n>', 'the newest n bars (without a range; default 120)'], ['--limit <n>', 'at most n bars of a range'],
+      ['--source <source>', "venue (the stored candles, default) | trades (built from the stored trades)"],
+    ],
     read: (s, q) => readCandles(s, q),
+  },
+  trades: {
+    description: 'the trade prints of one market over a range, oldest first (default: the last hour)',
+    options: TICKS,
+    read: (s, q) => listTrades(s, q),
+  },
+  quotes: {
+    description: 'the top-of-book quotes of one market over a range, oldest first (default: the last hour)',
+    options: TICKS,
+    read: (s, q) => listQuotes(s, q),
+  },
+  book: {
+    description: 'the order-book snapshots of one market over a range, oldest first (default: the last hour)',
+    options: TICKS,
+    read: (s, q) => listBookSnapshots(s, q),
+  },
+  'tick-gaps': {
+    description: 'runs of more than --max-gap-seconds without a trade (or quote) of one market (default: the last 24 hours)',
+    options: [['--venue <venue>', ''], ['--symbol <symbol>', ''], ['--kind <kind>', 'trades | quotes (default trades)'], ...RANGE, ['--max-gap-seconds <s>', 'the longest silence that is not a gap']],
+    read: (s, q) => listTickGaps(s, q),
+  },
+  'stale-quotes': {
+    description: 'the symbols of a venue whose latest quote is older than --max-age-seconds, or that have none',
+    options: [['--venue <venue>', ''], ['--symbols <list>', 'symbol(s), comma-separated'], ['--max-age-seconds <s>', ''], ['--as-of <time>', 'judge as of this time (default now)']],
+    read: (s, q) => listStaleQuotes(s, q),
   },
   events: {
     description: 'events of a range, newest first (default: the last 24 hours)',

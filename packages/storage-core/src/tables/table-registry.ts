@@ -56,8 +56,8 @@ export const TABLE_REGISTRY = [
   { name: 'orders', timeColumn: 'time', hypertable: false, retentionKey: 'execution_retention_days', restoreOrder: 1, overview: true, summary: true },
   { name: 'funding_payments', timeColumn: 'time', hypertable: true, retentionKey: 'execution_retention_days', restoreOrder: 7, overview: true, summary: true },
   // Market data at tick level (migration 20261202200000_ticks).
-  { name: 'trades', timeColumn: 'time', hypertable: true, retentionKey: 'trades_retention_days', restoreOrder: 8, overview: true, summary: false },
-  { name: 'quotes', timeColumn: 'time', hypertable: true, retentionKey: 'quotes_retention_days', restoreOrder: 9, overview: true, summary: false },
+  { name: 'trades', timeColumn: 'time', hypertable: true, retentionKey: 'trades_retention_days', restoreOrder: 8, overview: true, summary: true },
+  { name: 'quotes', timeColumn: 'time', hypertable: true, retentionKey: 'quotes_retention_days', restoreOrder: 9, overview: true, summary: true },
   { name: 'book_snapshots', timeColumn: 'time', hypertable: true, retentionKey: 'book_snapshots_retention_days', restoreOrder: 10, overview: true, summary: false },
 ] as const satisfies readonly TableEntry[];
 
