@@ -76,6 +76,16 @@ describeEachEngine('exportParquet', ({ engine, adminUrl }) => {
     expect(first.rowCount).toBeGreaterThan(0);
   });
 
+  it('takes only the rows a where filter names, and refuses a filter on a column the table lacks, writing nothing', async () => {
+    const [one] = await storage.query<{ market: string; n: string }>(`SELECT market, count(*)::text AS n FROM fills GROUP BY market ORDER BY market LIMIT 1`);
+    const report = await exportParquet(storage, { table: 'fills', start, end, directory: path.join(directory, 'one-market'), where: { market: one!.market } });
+    expect(report.rowCount).toBe(Number(one!.n));
+    const bad = path.join(directory, 'bad-filter');
+    await expect(exportParquet(storage, { table: 'fills', start, end, directory: bad, where: { nope: 'x' } })).rejects.toThrow(/where\.nope/);
+    await expect(exportParquet(storage, { table: 'fills', start, end, directory: bad, labels: { a: 'b' } })).rejects.toBeInstanceOf(ValidationError);
+    expect(readdirSync(bad)).toEqual([]);
+  });
+
   it('writes no file for an empty range and reports zero rows', async () => {
     const empty = path.join(directory, 'empty');
     const report = await exportParquet(storage, { table: 'candles', start: new Date('1990-01-01Z'), end: new Date('1990-01-02Z'), directory: empty });

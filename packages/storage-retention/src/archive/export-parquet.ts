@@ -23,6 +23,10 @@ export interface ExportParquetOptions {
   start: Date;
   end: Date;
   directory: string;
+  /** Only rows whose column equals the text given (metric_points: metric_name too), e.g. { venue: 'binance' }. */
+  where?: Record<string, string>;
+  /** metric_points only: series whose labels contain these. */
+  labels?: Record<string, string>;
   /** Rows per cursor fetch and per file (default 131072, one row group). */
   batchRows?: number;
 }
@@ -61,6 +65,7 @@ export async function exportParquet(storage: Storage, options: ExportParquetOpti
   const columns = await tableColumns(storage.engine, table);
   const timeColumn = columns.includes('time') ? 'time' : null;
   if (!timeColumn) throw new ValidationError('table', table, 'has no time column to take a range of');
+  const { conditions, parameters } = filterConditions(options, columns, table);
   let duck: Promise<DuckSession> | undefined;
   const session = () => (duck ??= openDuckSession());
   const describing: readonly string[] = table === 'metric_points' ? METRIC_DESCRIBING_COLUMNS : [];
@@ -75,9 +80,9 @@ export async function exportParquet(storage: Storage, options: ExportParquetOpti
       await tx.query(
         `DECLARE ag_export_rows NO SCROLL CURSOR FOR
          ${select}
-          WHERE p.${quoteIdentifier(timeColumn)} >= $1 AND p.${quoteIdentifier(timeColumn)} < $2
+          WHERE p.${quoteIdentifier(timeColumn)} >= $1 AND p.${quoteIdentifier(timeColumn)} < $2${conditions.map((c) => ` AND ${c}`).join('')}
           ORDER BY p.${quoteIdentifier(timeColumn)}`,
-        [start, end],
+        [start, end, ...parameters],
       );
       for (;;) {
         const { rows } = await tx.query<ArchiveRow>(`FETCH ${batchRows} FROM ag_export_rows`);
@@ -92,6 +97,25 @@ export async function exportParquet(storage: Storage, options: ExportParquetOpti
   const files = writer.describe().map((f) => (describing.length ? { ...f, columns, describingColumns: [...describing] } : f));
   if (files.length) await writeManifest(directory, { version: 1, createdAt: new Date().toISOString(), status: 'complete', files });
   return { directory, table, rowCount: writer.rowCount, files };
+}
+
+/** The where and labels filters as SQL conditions on `p` (the table) and `s` (metric_series), parameters from $3. */
+function filterConditions(options: ExportParquetOptions, columns: string[], table: string): { conditions: string[]; parameters: string[] } {
+  const conditions: string[] = [];
+  const parameters: string[] = [];
+  for (const [key, value] of Object.entries(options.where ?? {})) {
+    const own = columns.includes(key);
+    if (!own && !(table === 'metric_points' && key === 'metric_name')) throw new ValidationError(`where.${key}`, value, `is not a column of ${table}`);
+    if (typeof value !== 'string') throw new ValidationError(`where.${key}`, value, 'must be text');
+    parameters.push(value);
+    conditions.push(`${own ? 'p' : 's'}.${quoteIdentifier(key)}::text = $${parameters.length + 2}`);
+  }
+  if (options.labels !== undefined) {
+    if (table !== 'metric_points') throw new ValidationError('labels', options.labels, 'applies to metric_points only');
+    parameters.push(JSON.stringify(options.labels));
+    conditions.push(`s.labels @> $${parameters.length + 2}::jsonb`);
+  }
+  return { conditions, parameters };
 }
 
 async function exists(target: string): Promise<boolean> {
