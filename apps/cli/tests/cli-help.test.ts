@@ -7,7 +7,8 @@ import { runCli } from './support/run-cli.js';
 const COMMANDS = [
   'migrate', 'health', 'seed', 'stats', 'retention', 'compress',
   'query', 'query metrics', 'query aggregate', 'query latest', 'query orders', 'query fills', 'query positions', 'query candles', 'query events',
-  'export', 'export candles', 'export metrics', 'import', 'import candles', 'import metrics', 'serve', 'bench',
+  'export', 'export candles', 'export metrics', 'export orders', 'export fills', 'export positions', 'export trades',
+  'import', 'import candles', 'import metrics', 'import trades', 'serve', 'bench',
 ];
 
 describe('ag-storage --help', () => {

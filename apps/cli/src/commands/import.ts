@@ -36,7 +36,7 @@ function readable(file: string): void {
 }
 
 export function registerImportCommand(program: Command, globals: () => GlobalOptions): void {
-  const command = program.command('import').description('import candles or metric points from CSV');
+  const command = program.command('import').description('import candles, metric points or trades from CSV');
   command
     .command('candles')
     .description('candles from CSV (columns time,venue,symbol,timeframe,open,high,low,close,volume; venue/symbol/timeframe may come from options)')
