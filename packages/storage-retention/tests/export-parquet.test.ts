@@ -2,12 +2,12 @@
 // with hive partitions, sums of money equal to the database's exactly; an
 // empty range writes nothing and says so; bad input is a ValidationError.
 
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ValidationError } from '@ag/storage-core';
+import { StorageError, ValidationError } from '@ag/storage-core';
 import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
 import { exportParquet } from '../src/index.js';
 import { buildLifecycleData, insertLifecycleData, testNow } from './fixtures/lifecycle-data.js';
@@ -84,6 +84,15 @@ describeEachEngine('exportParquet', ({ engine, adminUrl }) => {
     await expect(exportParquet(storage, { table: 'fills', start, end, directory: bad, where: { nope: 'x' } })).rejects.toThrow(/where\.nope/);
     await expect(exportParquet(storage, { table: 'fills', start, end, directory: bad, labels: { a: 'b' } })).rejects.toBeInstanceOf(ValidationError);
     expect(readdirSync(bad)).toEqual([]);
+  });
+
+  it('fails with a StorageError naming the directory when it cannot be written, and writes nothing', async () => {
+    const blocked = path.join(directory, 'a-file');
+    writeFileSync(blocked, 'x');
+    const error = await exportParquet(storage, { table: 'fills', start, end, directory: path.join(blocked, 'below') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageError);
+    expect((error as Error).message).toMatch(/export directory .*a-file.* cannot be written/);
+    expect(readFileSync(blocked, 'utf8')).toBe('x');
   });
 
   it('writes no file for an empty range and reports zero rows', async () => {
