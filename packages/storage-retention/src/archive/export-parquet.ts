@@ -57,15 +57,15 @@ export async function exportParquet(storage: Storage, options: ExportParquetOpti
   if (await exists(path.join(directory, table))) {
     throw new ValidationError('directory', options.directory, `already holds a ${table} dataset; export to another directory (an export never overwrites)`);
   }
+  const columns = await tableColumns(storage.engine, table);
+  const timeColumn = columns.includes('time') ? 'time' : null;
+  if (!timeColumn) throw new ValidationError('table', table, 'has no time column to take a range of');
+  const { conditions, parameters } = filterConditions(options, columns, table);
   try {
     await mkdir(directory, { recursive: true });
   } catch (error) {
     throw new StorageError(`export directory ${directory} cannot be written: ${(error as Error).message}`, { cause: error });
   }
-  const columns = await tableColumns(storage.engine, table);
-  const timeColumn = columns.includes('time') ? 'time' : null;
-  if (!timeColumn) throw new ValidationError('table', table, 'has no time column to take a range of');
-  const { conditions, parameters } = filterConditions(options, columns, table);
   let duck: Promise<DuckSession> | undefined;
   const session = () => (duck ??= openDuckSession());
   const describing: readonly string[] = table === 'metric_points' ? METRIC_DESCRIBING_COLUMNS : [];
