@@ -22,4 +22,21 @@ describeEachEngine('ag-storage bench', ({ engine }) => {
     expect(new Set(saved.rows.map((r) => r.engine))).toEqual(new Set([engine]));
     expect(saved.rows.some((r) => (r.perSecond ?? 0) > 0)).toBe(true);
   }, 300_000);
+
+  it('runs bench retention --quick: Parquet and CSV.gz archive passes over the same rows, with rows/s, bytes per row and peak RSS', async () => {
+    const result = await runCli(['bench', 'retention', '--quick', '--engine', engine, '--out', out]);
+    expect(result.code, result.err).toBe(0);
+    const saved = JSON.parse(readFileSync(path.join(out, 'retention-latest.json'), 'utf8')) as {
+      rows: Array<{ case: string; perSecond?: number; peakRssMb?: number; notes?: Record<string, number | string> }>;
+    };
+    const archive = ['parquet', 'csv.gz'].map((format) => saved.rows.find((r) => r.case.startsWith(`archive pass to ${format} `)));
+    for (const row of archive) {
+      expect(row?.perSecond ?? 0).toBeGreaterThan(0);
+      expect(row?.peakRssMb ?? 0).toBeGreaterThan(0);
+      expect(Number(row?.notes?.['bytes/row'])).toBeGreaterThan(0);
+    }
+    expect(archive[0]!.notes!.rows).toBe(20_000);
+    expect(archive[1]!.notes!.rows).toBe(archive[0]!.notes!.rows);
+    expect(Number(archive[1]!.notes!['parquet/csv.gz bytes/row'])).toBeGreaterThan(0);
+  }, 600_000);
 });

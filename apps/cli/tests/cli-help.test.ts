@@ -8,7 +8,8 @@ const COMMANDS = [
   'migrate', 'health', 'seed', 'stats', 'retention', 'compress',
   'query', 'query metrics', 'query aggregate', 'query latest', 'query orders', 'query fills', 'query positions', 'query candles', 'query events',
   'query statistics', 'query trades', 'query quotes', 'query book', 'query tick-gaps', 'query stale-quotes',
-  'export', 'export candles', 'export metrics', 'import', 'import candles', 'import metrics', 'serve', 'bench',
+  'export', 'export candles', 'export metrics', 'export orders', 'export fills', 'export positions', 'export trades',
+  'import', 'import candles', 'import metrics', 'import trades', 'serve', 'bench',
 ];
 
 describe('ag-storage --help', () => {

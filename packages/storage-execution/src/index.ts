@@ -69,7 +69,7 @@ export { parseDecimal, plainDecimalText, ExactDecimal, NUMERIC_INTEGER_DIGITS, N
 export { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, MAX_NAME_LENGTH } from './validation/field-schemas.js';
 export { MAX_BATCH_SIZE } from './validation/parse-input.js';
 export type { TradeInput, QuoteInput, BookSnapshotInput, BookLevelInput, TradeSide } from './market-data/ticks/tick-inputs.js';
-export { TRADE_SIDES, MAX_BOOK_LEVELS } from './market-data/ticks/tick-inputs.js';
+export { TRADE_SIDES, MAX_BOOK_LEVELS, parseTrade, type ParsedTrade } from './market-data/ticks/tick-inputs.js';
 export type { Trade, Quote, BookSnapshot, BookLevel } from './market-data/ticks/tick-rows.js';
 export type { TickWriteResult } from './market-data/ticks/write-ticks.js';
 export type { TickGap, StaleQuote } from './market-data/ticks/tick-quality.js';

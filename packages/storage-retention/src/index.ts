@@ -38,5 +38,5 @@ export type { RetentionStrategy, RemovalResult } from './removal/retention-strat
 export { restoreArchive, type RestoreOptions, type RestoreReport, type RestoredTable } from './archive/restore-archive.js';
 export { readManifest, type ArchiveManifest, type ArchiveFile } from './archive/archive-manifest.js';
 export { MANAGED_TABLES, managedTables, type ManagedTable } from './managed-tables.js';
-export { exportParquet, type ExportParquetOptions, type ExportReport } from './archive/export-parquet.js';
+export { exportParquet, EXPORTABLE_TABLES, METRIC_DESCRIBING_COLUMNS, type ExportParquetOptions, type ExportReport } from './archive/export-parquet.js';
 export { compressionFigures, formatCompression, type CompressionFigures } from './compression-ratio.js';

@@ -8,6 +8,9 @@
 //     the same run (drop_chunks on TimescaleDB, one unbatched DELETE on plain
 //     PostgreSQL), plus a per-metric override that deletes rows inside
 //     compressed chunks.
+//   archive passes (retention-archive.ts): dense metric points moved to the
+//     cold tier as Parquet and as CSV.gz, the same rows, rows/s, bytes per
+//     row and peak RSS (10M points; --quick 20k).
 // Plain PostgreSQL has no compression: there the figures are the batched
 // DELETE passes (with their VACUUM) against one big DELETE.
 
@@ -18,9 +21,10 @@ import type { Storage } from '@ag/storage-core';
 import { RetentionManager, type RetentionReport } from '@ag/storage-retention';
 import { openBenchDatabase } from './bench-database.js';
 import { measureRun, type BenchEngine, type BenchOptions, type BenchRow, type BenchSuite } from './bench-harness.js';
+import { archiveCases, type ArchiveSizes } from './retention-archive.js';
 import { DAY, insertExecution, insertPositions, insertRandomWalkPoints, insertSeries, MINUTE } from './retention-data.js';
 
-interface Sizes {
+interface Sizes extends ArchiveSizes {
   compressionSeries: number;
   compressionDays: number;
   orders: number;
@@ -42,6 +46,8 @@ const FULL: Sizes = {
   passSeries: 1000,
   passDays: 130,
   passStepMs: 2 * 60 * MINUTE,
+  archiveSeries: 1000,
+  archiveSteps: 10_000,
 };
 
 const QUICK: Sizes = {
@@ -54,14 +60,17 @@ const QUICK: Sizes = {
   passSeries: 60,
   passDays: 110,
   passStepMs: 6 * 60 * MINUTE,
+  archiveSeries: 20,
+  archiveSteps: 1000,
 };
 
 export const suite: BenchSuite = {
   name: 'retention',
-  description: 'compression ratio on metrics and execution data; retention passes over 100+ daily chunks vs the raw statement',
+  description: 'archive passes to Parquet vs CSV.gz (rows/s, bytes/row, RSS); compression ratio on metrics and execution data; retention passes over 100+ daily chunks vs the raw statement',
   async run(options, report) {
     const sizes = options.quick ? QUICK : FULL;
     for (const engine of options.engines) {
+      await archiveCases(engine, options, sizes, report);
       await compressionCases(engine, options, sizes, report);
       await retentionCases(engine, options, sizes, report);
     }

@@ -20,10 +20,11 @@ export async function tableColumns(db: Queryable, table: string): Promise<string
   return rows.map((r) => r.column_name);
 }
 
-/** `"a"::text AS "a", ..., "time" AS "__archive_time"` */
-export function archiveSelectList(columns: string[], timeColumn: string | null): string {
-  const text = columns.map((c) => `${quoteIdentifier(c)}::text AS ${quoteIdentifier(c)}`);
-  if (timeColumn) text.push(`${quoteIdentifier(timeColumn)} AS ${ARCHIVE_TIME_ALIAS}`);
+/** `"a"::text AS "a", ..., "time" AS "__archive_time"` (each column qualified by `alias` when given). */
+export function archiveSelectList(columns: string[], timeColumn: string | null, alias?: string): string {
+  const q = (c: string) => (alias ? `${alias}.${quoteIdentifier(c)}` : quoteIdentifier(c));
+  const text = columns.map((c) => `${q(c)}::text AS ${quoteIdentifier(c)}`);
+  if (timeColumn) text.push(`${q(timeColumn)} AS ${ARCHIVE_TIME_ALIAS}`);
   return text.join(', ');
 }
 

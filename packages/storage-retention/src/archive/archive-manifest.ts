@@ -18,6 +18,8 @@ const archiveFileSchema = z.object({
   /** csv.gz: one file per table; parquet: one file per table, day and append (`<table>/date=YYYY-MM-DD/part-<n>.parquet`). */
   format: z.enum(['csv.gz', 'parquet']),
   columns: z.array(z.string()).min(1),
+  /** Exports only: columns joined in beside the table's own so a file describes itself (metric_name, labels); never restored. */
+  describingColumns: z.array(z.string()).optional(),
   /** Column the time range refers to (null for metric_series, which has none). */
   timeColumn: z.string().nullable(),
   /** Oldest and newest time in the file (ISO, millisecond precision; the data itself is exact). */
