@@ -51,3 +51,11 @@ export {
 export { backoffDelayMs, retryWithBackoff, shouldRetry, sleep, type RetryHooks, type RetryPolicy } from './retry/retry-policy.js';
 export { TABLE_REGISTRY, tablesWhere, restoreOrder, type TableEntry, type RegisteredTable, type RegisteredTableName } from './tables/table-registry.js';
 export { quoteIdentifier, checkedTableName } from './sql-identifier.js';
+export { IngestPipeline, type IngestPipelineOptions } from './ingest/ingest-pipeline.js';
+export { ItemBatcher, type BatcherOptions, type SealedBatch } from './ingest/item-batcher.js';
+export { BatchWriter, type BatchWriterOptions, type BatchSink, type BatchOutcome, type FlushEvent } from './ingest/batch-writer.js';
+export { IngestSpool, segmentFileName, type IngestSpoolOptions, type PendingSegment } from './ingest/ingest-spool.js';
+export { replaySpoolSegments, type SpoolReplayOptions } from './ingest/spool-replay.js';
+export { acquireSpoolLock, LOCK_FILE_NAME, type SpoolLock } from './ingest/spool-lock.js';
+export { decodeSegment, SEGMENT_MAGIC, SpoolRecordBuffer, type DecodedSegment, type SpoolItemCodec } from './ingest/spool-record-codec.js';
+export { emptyIngestStageStats, type IngestStageStats } from './ingest/ingest-stage-stats.js';
