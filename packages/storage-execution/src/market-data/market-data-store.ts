@@ -40,6 +40,7 @@ import { findStaleQuotes, findTickGaps, type StaleQuote, type TickGap } from './
 import { readBookSnapshots, readQuotes, readTrades } from './ticks/read-ticks.js';
 import type { BookSnapshot, Quote, Trade } from './ticks/tick-rows.js';
 import { writeBookSnapshots, writeQuotes, writeTrades, type TickWriteResult } from './ticks/write-ticks.js';
+import { checkWhole, compareCandlesQuerySchema, diffCandles, type CandleDisagreement } from './compare-candles.js';
 import { TickBuffers, type TickBufferKind, type TickBufferStats, type TickFlushEvent } from './ticks/tick-buffers.js';
 
 /** A range read of one market's ticks. */
@@ -185,6 +186,33 @@ export class MarketDataStore {
     if (q.source === 'trades') return readTradeCandles(this.storage.engine, q, limit);
     const rows = await this.storage.query<CandleRow>(SELECT_CANDLES, [q.venue, q.symbol, q.timeframe, q.start, q.end, limit]);
     return rows.map(candleFromRow);
+  }
+
+  /**
+   * The bars in [start, end) where the stored venue candles and the candles
+   * built from trades (getCandles({ source: 'trades' }), timeframes 1m, 1h,
+   * 1d) disagree: a bar on one side only, or OHLCV differing by more than
+   * `tolerance` (absolute, exact decimals; default 0), oldest first, at most
+   * `limit` (default query.max_results).
+   */
+  async compareCandles(query: {
+    venue: string;
+    symbol: string;
+    timeframe: CandleRangeQuery['timeframe'];
+    start: Date | string | number;
+    end: Date | string | number;
+    tolerance?: string | number;
+    limit?: number;
+  }): Promise<CandleDisagreement[]> {
+    const q = parseInput(compareCandlesQuerySchema, query, 'query');
+    const limit = this.checkLimit(q.limit);
+    const readLimit = this.storage.config.query.max_results;
+    const series = { venue: q.venue, symbol: q.symbol, timeframe: q.timeframe, start: q.start, end: q.end };
+    const trades = await this.getCandles({ ...series, source: 'trades' });
+    const venue = await this.getCandles(series);
+    checkWhole(venue, readLimit, 'venue');
+    checkWhole(trades, readLimit, 'trade');
+    return diffCandles(venue, trades, q.tolerance ?? '0', limit);
   }
 
   /** The newest `count` bars (default 1) of one series, oldest first. */
