@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ClosedError, SEGMENT_MAGIC, segmentFileName, SpoolRecordBuffer, ValidationError } from '@ag/storage-core';
+import { BackpressureError, ClosedError, SEGMENT_MAGIC, segmentFileName, SpoolRecordBuffer, ValidationError } from '@ag/storage-core';
 import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
 import { MarketDataStore, type QuoteInput, type TradeInput, type TickFlushEvent } from '../src/index.js';
 import { parseTrade } from '../src/market-data/ticks/tick-inputs.js';
@@ -103,6 +103,31 @@ describeEachEngine('tick buffers', ({ engine, adminUrl }) => {
     expect(await count('trades', symbol)).toBe(0);
     expect(await count('quotes', symbol)).toBe(0);
     expect(market.bufferStats().trades.accepted).toBe(0);
+    await market.close();
+  });
+
+  it('applies backpressure at ingestion.max_buffer_size and refuses a call larger than the buffer', async () => {
+    const market = new MarketDataStore(storage, { ingestion: { batch_size: 10, max_buffer_size: 10, backpressure_timeout_ms: 50 } });
+    const symbol = uniqueName('BP');
+    const error = await market.bufferTrades(trades(symbol, 11)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe('trades');
+    // The writer is held up (trade_keys locked; on the embedded engine its one connection busy): ten fill the
+    // buffer, and the next producer waits backpressure_timeout_ms for room, then gives up.
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = storage.engine.transaction(async (tx) => {
+      await tx.exec('LOCK TABLE trade_keys IN EXCLUSIVE MODE');
+      locked();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    });
+    await isLocked;
+    await market.bufferTrades(trades(symbol, 10));
+    expect(await market.bufferTrades(trades(symbol, 1, 10)[0] as TradeInput).catch((e: unknown) => e)).toBeInstanceOf(BackpressureError);
+    await holder;
+    await market.flushBuffer();
+    expect(await count('trades', symbol)).toBe(10);
+    expect(market.bufferStats().trades).toMatchObject({ backpressureRejections: 1, accepted: 10, bufferDepth: 0 });
     await market.close();
   });
 
