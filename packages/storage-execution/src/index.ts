@@ -72,5 +72,8 @@ export type { TradeInput, QuoteInput, BookSnapshotInput, BookLevelInput, TradeSi
 export { TRADE_SIDES, MAX_BOOK_LEVELS, parseTrade, type ParsedTrade } from './market-data/ticks/tick-inputs.js';
 export type { Trade, Quote, BookSnapshot, BookLevel } from './market-data/ticks/tick-rows.js';
 export type { TickWriteResult } from './market-data/ticks/write-ticks.js';
+export type { TickBufferKind, TickBufferStats, TickFlushEvent } from './market-data/ticks/tick-buffers.js';
+export type { CandleDisagreement, CandleField } from './market-data/compare-candles.js';
+export type { MarketDataStoreOptions } from './market-data/market-data-store.js';
 export type { TickGap, StaleQuote } from './market-data/ticks/tick-quality.js';
 export { REPLAY_KINDS, type ReplayEvent, type ReplayKind } from './market-data/ticks/replay.js';

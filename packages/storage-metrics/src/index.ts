@@ -3,7 +3,7 @@
 export { StorageEngine, type StorageEngineOptions, type MetricQueryResult, type LatestResult, type SeriesList } from './storage-engine.js';
 export type { MetricPoint, MetricPointInput, WriteResult } from './metric-point.js';
 export type { IngestStats } from './ingest/ingest-stats.js';
-export type { FlushEvent } from './ingest/batch-writer.js';
+export type { FlushEvent } from '@ag/storage-core';
 export {
   AGGREGATIONS,
   type Aggregation,

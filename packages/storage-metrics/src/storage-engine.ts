@@ -4,11 +4,19 @@
 // bucketed aggregates (from rollups where provably identical) and latest
 // values. See README.md for behaviours and limits.
 
-import { ClosedError, StorageError, validateConfig, type Logger, type Storage, type StorageConfig } from '@ag/storage-core';
-import type { FlushEvent } from './ingest/batch-writer.js';
-import { IngestPipeline } from './ingest/ingest-pipeline.js';
+import {
+  ClosedError,
+  IngestPipeline,
+  StorageError,
+  validateConfig,
+  type FlushEvent,
+  type Logger,
+  type Storage,
+  type StorageConfig,
+} from '@ag/storage-core';
 import { emptyIngestStats, type IngestStats } from './ingest/ingest-stats.js';
 import { PointSink } from './ingest/point-sink.js';
+import { pointSpoolCodec } from './ingest/point-spool-codec.js';
 import { SeriesResolver } from './ingest/series-resolver.js';
 import type { MetricPoint, MetricPointInput, NormalizedPoint, WriteResult } from './metric-point.js';
 import { PointNormalizer } from './ingest/point-normalizer.js';
@@ -54,7 +62,7 @@ export class StorageEngine {
   private readonly counters: IngestStats = emptyIngestStats();
   private readonly resolver: SeriesResolver;
   private readonly sink: PointSink;
-  private readonly pipeline: IngestPipeline;
+  private readonly pipeline: IngestPipeline<NormalizedPoint>;
   private readonly router: RollupRouter;
   private readonly cache: QueryCache;
   private readonly logger: Logger;
@@ -81,8 +89,10 @@ export class StorageEngine {
       this.counters,
     );
     const onDeadLetter = options.onDeadLetter;
-    this.pipeline = new IngestPipeline(
+    this.pipeline = new IngestPipeline<NormalizedPoint>(
       {
+        label: 'metrics',
+        unit: 'points',
         batchSize: merged.ingestion.batch_size,
         flushIntervalMs: merged.ingestion.flush_interval_ms,
         maxBufferSize: merged.ingestion.max_buffer_size,
@@ -98,6 +108,7 @@ export class StorageEngine {
         logger: this.logger,
         spool: merged.ingestion.spool_directory
           ? {
+              codec: pointSpoolCodec,
               directory: merged.ingestion.spool_directory,
               fsyncIntervalMs: merged.ingestion.spool_fsync_interval_ms,
               segmentBytes: merged.ingestion.spool_segment_bytes,

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NormalizedPoint } from '../src/metric-point.js';
-import { decodeSegment, SEGMENT_MAGIC, SpoolRecordBuffer } from '../src/ingest/spool-record-codec.js';
+import { decodeSegment, SEGMENT_MAGIC, SpoolRecordBuffer } from '@ag/storage-core';
+import { pointSpoolCodec } from '../src/ingest/point-spool-codec.js';
 
 const point = (name: string, labelsJson: string, timeMs: number, value: number): NormalizedPoint => ({
   name,
@@ -17,7 +18,7 @@ const point = (name: string, labelsJson: string, timeMs: number, value: number):
 
 /** A segment file holding one record per group of points. */
 function segmentOf(...records: NormalizedPoint[][]): { file: Buffer; recordEnds: number[] } {
-  const buffer = new SpoolRecordBuffer();
+  const buffer = new SpoolRecordBuffer(pointSpoolCodec);
   const recordEnds: number[] = [];
   let end = SEGMENT_MAGIC.length;
   for (const record of records) {
@@ -34,10 +35,10 @@ const C = point('order.latency_ms', '{"note":"ünïcode \\"quoted\\" 🚀"}', Da
 describe('spool segment format', () => {
   it('decodes every record in the order it was appended, -0 and unicode included', () => {
     const { file } = segmentOf([A], [B, C]);
-    const decoded = decodeSegment(file);
+    const decoded = decodeSegment(file, pointSpoolCodec);
     expect(decoded).toMatchObject({ records: 2, corruptRecords: 0, tornTailBytes: 0, foreign: false });
-    expect(decoded.points).toEqual([A, B, C]);
-    expect(Object.is(decoded.points[1]!.value, -0)).toBe(true);
+    expect(decoded.items).toEqual([A, B, C]);
+    expect(Object.is(decoded.items[1]!.value, -0)).toBe(true);
   });
 
   it('round-trips any valid point exactly (property)', () => {
@@ -50,9 +51,9 @@ describe('spool segment format', () => {
     fc.assert(
       fc.property(fc.array(fc.array(arbitraryPoint, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 5 }), (groups) => {
         const records = groups.map((g) => g.map((p) => point(p.name, JSON.stringify(p.labels), p.timeMs, p.value)));
-        const decoded = decodeSegment(segmentOf(...records).file);
-        expect(decoded.points).toEqual(records.flat());
-        expect(decoded.points.map((p) => Object.is(p.value, -0))).toEqual(records.flat().map((p) => Object.is(p.value, -0)));
+        const decoded = decodeSegment(segmentOf(...records).file, pointSpoolCodec);
+        expect(decoded.items).toEqual(records.flat());
+        expect(decoded.items.map((p) => Object.is(p.value, -0))).toEqual(records.flat().map((p) => Object.is(p.value, -0)));
       }),
     );
   });
@@ -61,16 +62,16 @@ describe('spool segment format', () => {
     const { file, recordEnds } = segmentOf([A], [B], [C]);
     const lastStart = recordEnds[1]!;
     for (let cut = lastStart; cut < file.length; cut += 1) {
-      const decoded = decodeSegment(file.subarray(0, cut));
-      expect(decoded.points).toEqual([A, B]);
+      const decoded = decodeSegment(file.subarray(0, cut), pointSpoolCodec);
+      expect(decoded.items).toEqual([A, B]);
       expect([decoded.corruptRecords, decoded.tornTailBytes]).toEqual([0, cut - lastStart]);
     }
   });
 
   it('ignores a zero-filled tail (a file extended but never written)', () => {
     const { file } = segmentOf([A]);
-    const decoded = decodeSegment(Buffer.concat([file, Buffer.alloc(100)]));
-    expect(decoded.points).toEqual([A]);
+    const decoded = decodeSegment(Buffer.concat([file, Buffer.alloc(100)]), pointSpoolCodec);
+    expect(decoded.items).toEqual([A]);
     expect(decoded.tornTailBytes).toBe(100);
   });
 
@@ -78,14 +79,14 @@ describe('spool segment format', () => {
     const { file, recordEnds } = segmentOf([A], [B], [C]);
     const damaged = Buffer.from(file);
     damaged.writeUInt8(damaged.readUInt8(recordEnds[0]! + 12) ^ 0xff, recordEnds[0]! + 12); // inside B's payload
-    const decoded = decodeSegment(damaged);
-    expect(decoded.points).toEqual([A, C]);
+    const decoded = decodeSegment(damaged, pointSpoolCodec);
+    expect(decoded.items).toEqual([A, C]);
     expect(decoded).toMatchObject({ records: 2, corruptRecords: 1, tornTailBytes: 0 });
   });
 
   it('treats a file cut inside its magic as empty, and a file without the magic as foreign', () => {
-    expect(decodeSegment(SEGMENT_MAGIC.subarray(0, 3))).toMatchObject({ points: [], foreign: false, tornTailBytes: 3 });
-    expect(decodeSegment(Buffer.alloc(0))).toMatchObject({ points: [], foreign: false });
-    expect(decodeSegment(Buffer.from('not a spool segment at all'))).toMatchObject({ points: [], foreign: true });
+    expect(decodeSegment(SEGMENT_MAGIC.subarray(0, 3), pointSpoolCodec)).toMatchObject({ items: [], foreign: false, tornTailBytes: 3 });
+    expect(decodeSegment(Buffer.alloc(0), pointSpoolCodec)).toMatchObject({ items: [], foreign: false });
+    expect(decodeSegment(Buffer.from('not a spool segment at all'), pointSpoolCodec)).toMatchObject({ items: [], foreign: true });
   });
 });

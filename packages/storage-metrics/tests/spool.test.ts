@@ -11,8 +11,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createLogger, StorageError, type StorageConfig } from '@ag/storage-core';
 import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
-import { segmentFileName } from '../src/ingest/point-spool.js';
-import { decodeSegment, SEGMENT_MAGIC, SpoolRecordBuffer } from '../src/ingest/spool-record-codec.js';
+import { decodeSegment, SEGMENT_MAGIC, segmentFileName, SpoolRecordBuffer } from '@ag/storage-core';
+import { pointSpoolCodec } from '../src/ingest/point-spool-codec.js';
 import type { NormalizedPoint } from '../src/metric-point.js';
 import { StorageEngine } from '../src/index.js';
 
@@ -25,7 +25,7 @@ const normalized = (name: string, venue: string, timeMs: number, value: number):
 
 /** Writes a segment file as an earlier process would have; `damage` flips a byte inside record `damage`. */
 async function writeSegment(directory: string, number: number, records: NormalizedPoint[][], damage?: number): Promise<void> {
-  const buffer = new SpoolRecordBuffer();
+  const buffer = new SpoolRecordBuffer(pointSpoolCodec);
   const starts: number[] = [];
   let at = SEGMENT_MAGIC.length;
   for (const record of records) {
@@ -84,7 +84,7 @@ describeEachEngine('metrics spool', ({ engine, adminUrl }) => {
     const after = Date.now();
     expect(await stored('spool.ack')).toEqual([]);
     const [file] = await spoolFiles();
-    const onDisk = decodeSegment(await readFile(path.join(directory, file!))).points;
+    const onDisk = decodeSegment(await readFile(path.join(directory, file!)), pointSpoolCodec).items;
     expect(onDisk).toHaveLength(1);
     expect(onDisk[0]).toMatchObject({ name: 'spool.ack', labelsJson: '{"venue":"binance"}', value: 42 });
     expect(onDisk[0]!.timeMs).toBeGreaterThanOrEqual(before);

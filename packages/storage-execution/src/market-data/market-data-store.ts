@@ -4,7 +4,7 @@
 // elsewhere), candles built from the fills (the fill_candles_1m rollup) and
 // CSV import/export; and ticks (trades, quotes, book snapshots: see ticks/).
 
-import { readerFor, refreshRollup, ValidationError, type Prisma, type Storage } from '@ag/storage-core';
+import { ClosedError, readerFor, refreshRollup, validateConfig, ValidationError, type Logger, type Prisma, type Storage, type StorageConfig } from '@ag/storage-core';
 import { toPrismaDecimal } from '../decimal/exact-decimal.js';
 import { parseBatch, parseInput } from '../validation/parse-input.js';
 import { candleInputSchema, type CandleInput } from './candle-input.js';
@@ -40,6 +40,8 @@ import { findStaleQuotes, findTickGaps, type StaleQuote, type TickGap } from './
 import { readBookSnapshots, readQuotes, readTrades } from './ticks/read-ticks.js';
 import type { BookSnapshot, Quote, Trade } from './ticks/tick-rows.js';
 import { writeBookSnapshots, writeQuotes, writeTrades, type TickWriteResult } from './ticks/write-ticks.js';
+import { checkWhole, compareCandlesQuerySchema, diffCandles, type CandleDisagreement } from './compare-candles.js';
+import { TickBuffers, type TickBufferKind, type TickBufferStats, type TickFlushEvent } from './ticks/tick-buffers.js';
 
 /** A range read of one market's ticks. */
 export interface TickRangeQuery {
@@ -153,8 +155,23 @@ interface AggregateRow {
   trade_count?: string | number | bigint;
 }
 
+export interface MarketDataStoreOptions {
+  /** Overrides of storage.config.ingestion for the tick buffers (validated the same way). */
+  ingestion?: Partial<StorageConfig['ingestion']>;
+  logger?: Logger;
+}
+
 export class MarketDataStore {
-  constructor(private readonly storage: Storage) {}
+  private buffersOf: TickBuffers | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly options: MarketDataStoreOptions = {},
+  ) {
+    // Checked now, so that a bad override fails here rather than at the first buffered tick.
+    if (options.ingestion) validateConfig({ ...storage.config, ingestion: { ...storage.config.ingestion, ...options.ingestion } });
+  }
 
   /** Validates every bar, then upserts the batch in one statement (all or nothing); a lost connection is retried (idempotent). */
   async upsertCandles(candles: readonly CandleInput[]): Promise<UpsertCandlesResult> {
@@ -169,6 +186,33 @@ export class MarketDataStore {
     if (q.source === 'trades') return readTradeCandles(readerFor(this.storage, { needsFreshRollups: true }), q, limit);
     const rows = await this.storage.readQuery<CandleRow>(SELECT_CANDLES, [q.venue, q.symbol, q.timeframe, q.start, q.end, limit]);
     return rows.map(candleFromRow);
+  }
+
+  /**
+   * The bars in [start, end) where the stored venue candles and the candles
+   * built from trades (getCandles({ source: 'trades' }), timeframes 1m, 1h,
+   * 1d) disagree: a bar on one side only, or OHLCV differing by more than
+   * `tolerance` (absolute, exact decimals; default 0), oldest first, at most
+   * `limit` (default query.max_results).
+   */
+  async compareCandles(query: {
+    venue: string;
+    symbol: string;
+    timeframe: CandleRangeQuery['timeframe'];
+    start: Date | string | number;
+    end: Date | string | number;
+    tolerance?: string | number;
+    limit?: number;
+  }): Promise<CandleDisagreement[]> {
+    const q = parseInput(compareCandlesQuerySchema, query, 'query');
+    const limit = this.checkLimit(q.limit);
+    const readLimit = this.storage.config.query.max_results;
+    const series = { venue: q.venue, symbol: q.symbol, timeframe: q.timeframe, start: q.start, end: q.end };
+    const trades = await this.getCandles({ ...series, source: 'trades' });
+    const venue = await this.getCandles(series);
+    checkWhole(venue, readLimit, 'venue');
+    checkWhole(trades, readLimit, 'trade');
+    return diffCandles(venue, trades, q.tolerance ?? '0', limit);
   }
 
   /** The newest `count` bars (default 1) of one series, oldest first. */
@@ -267,6 +311,52 @@ export class MarketDataStore {
     return withWriteRetry(DEFAULT_WRITE_RETRY, () => writeQuotes(this.storage.engine, parsed));
   }
 
+  /**
+   * Buffers trades (one, or a batch) for the staged pipeline: each is checked
+   * now with storeTrades' rules (a bad one refuses the call, naming its
+   * field, and nothing of it is buffered). Resolves once accepted (with a
+   * spool: on disk); waits while the buffer is full, and rejects with
+   * BackpressureError after ingestion.backpressure_timeout_ms. Duplicates are
+   * counted (bufferStats), never doubled.
+   */
+  async bufferTrades(trades: TradeInput | readonly TradeInput[]): Promise<void> {
+    this.assertOpen();
+    const parsed = Array.isArray(trades) ? parseTickBatch(trades, 'trades', parseTrade) : [parseTrade(trades, 'trade')];
+    return this.buffers().trades.accept(parsed);
+  }
+
+  /** Buffers quotes (one, or a batch), checked now with storeQuotes' rules; see bufferTrades. */
+  async bufferQuotes(quotes: QuoteInput | readonly QuoteInput[]): Promise<void> {
+    this.assertOpen();
+    const parsed = Array.isArray(quotes) ? parseTickBatch(quotes, 'quotes', parseQuote) : [parseQuote(quotes, 'quote')];
+    return this.buffers().quotes.accept(parsed);
+  }
+
+  /** Writes every buffered trade and quote; resolves with how many were persisted (inserted or already stored). */
+  async flushBuffer(): Promise<number> {
+    return this.buffersOf ? this.buffersOf.flush() : 0;
+  }
+
+  /** Calls `listener` after every flush attempt of a tick buffer (latency, rows, outcome, kind); returns the unsubscribe. */
+  onFlush(listener: (event: TickFlushEvent) => void): () => void {
+    return this.buffers().onFlush(listener);
+  }
+
+  /** Counters of the trade and quote buffers. */
+  bufferStats(): Record<TickBufferKind, TickBufferStats> {
+    return this.buffers().stats();
+  }
+
+  /**
+   * Refuses buffered ticks from now on (ClosedError, code CLOSED), then
+   * flushes what the buffers hold, producers already waiting included. The
+   * direct writes and the reads keep working (the Storage is not closed).
+   */
+  async close(): Promise<number> {
+    this.closed = true;
+    return this.buffersOf ? this.buffersOf.close() : 0;
+  }
+
   /** Stores one order-book snapshot (see storeBookSnapshots). */
   async storeBookSnapshot(snapshot: BookSnapshotInput): Promise<TickWriteResult> {
     return this.storeBookSnapshots([snapshot]);
@@ -348,6 +438,18 @@ export class MarketDataStore {
   }
 
   /** [bucket, first, last] SQL for the engine: time_bucket/first/last with TimescaleDB, date_bin/array_agg without. */
+  private buffers(): TickBuffers {
+    if (!this.buffersOf) {
+      const ingestion = { ...this.storage.config.ingestion, ...this.options.ingestion };
+      this.buffersOf = new TickBuffers(this.storage.engine, ingestion, this.options.logger ?? this.storage.logger);
+    }
+    return this.buffersOf;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ClosedError('the market-data tick buffer');
+  }
+
   private bucketFunctions(column: string, width: string): [string, string, string] {
     if (this.storage.capabilities.timescale) {
       return [`time_bucket(${width}, ${column}, ${BAR_ORIGIN_SQL})`, `first(open, ${column})`, `last(close, ${column})`];

@@ -1,7 +1,10 @@
 // Ingest counters: plain numbers updated in place on the hot path and copied
-// into a snapshot by stats(), so reading them costs nothing measurable.
+// into a snapshot by stats(), so reading them costs nothing measurable. The
+// generic stages' counters (core's IngestStageStats) plus the metric ones.
 
-export interface IngestStats {
+import type { IngestStageStats } from '@ag/storage-core';
+
+export interface IngestStats extends IngestStageStats {
   /** Points accepted by bufferMetric / bufferMetrics. */
   accepted: number;
   /** Points newly stored (buffered and direct writes). */

@@ -1,43 +1,46 @@
-// The buffered ingest pipeline, in the shape of Promscale's ingestor:
-// bufferMetric -> PointBatcher (batches, capacity, backpressure) ->
-// BatchWriter (writes, retries) -> metric_points. This module wires the two
-// stages, gives them flush and close, and, when a spool directory is set,
-// journals accepted points to the PointSpool and replays what an earlier
-// process left there.
+// The buffered ingest pipeline, in the shape of Promscale's ingestor, for
+// items of any type: accept -> ItemBatcher (batches, capacity, backpressure)
+// -> BatchWriter (writes, retries) -> the owner's sink (metric_points,
+// trades, quotes). This module wires the two stages, gives them flush and
+// close, and, when a spool is configured, journals accepted items to the
+// IngestSpool and replays what an earlier process left there.
 
-import { StorageError, type Logger, type RetryPolicy } from '@ag/storage-core';
-import type { NormalizedPoint } from '../metric-point.js';
+import { StorageError } from '../errors/storage-error.js';
+import type { Logger } from '../logging/logger.js';
+import type { RetryPolicy } from '../retry/retry-policy.js';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer.js';
-import type { IngestStats } from './ingest-stats.js';
-import { PointBatcher, type BatcherOptions, type SealedBatch } from './point-batcher.js';
-import { PointSpool, type PointSpoolOptions } from './point-spool.js';
+import { IngestSpool, type IngestSpoolOptions } from './ingest-spool.js';
+import type { IngestStageStats } from './ingest-stage-stats.js';
+import { ItemBatcher, type BatcherOptions, type SealedBatch } from './item-batcher.js';
 import { replaySpoolSegments } from './spool-replay.js';
 
-export interface IngestPipelineOptions extends Omit<BatcherOptions, 'journal'> {
+export interface IngestPipelineOptions<T> extends Omit<BatcherOptions<T>, 'journal'> {
   writerConcurrency: number;
   backoff: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'>;
-  sink: BatchWriterOptions['sink'];
-  onFlush?: BatchWriterOptions['onFlush'];
-  onDeadLetter: ((points: NormalizedPoint[], error: StorageError) => void) | undefined;
+  sink: BatchWriterOptions<T>['sink'];
+  onFlush?: BatchWriterOptions<T>['onFlush'];
+  onDeadLetter: ((items: T[], error: StorageError) => void) | undefined;
   logger: Logger;
   /** The crash-safe spool; off when undefined. */
-  spool: Omit<PointSpoolOptions, 'logger'> | undefined;
+  spool: Omit<IngestSpoolOptions<T>, 'logger' | 'label'> | undefined;
 }
 
-export class IngestPipeline {
-  private readonly batcher: PointBatcher;
-  private readonly writer: BatchWriter;
-  private spool: PointSpool | undefined;
+export class IngestPipeline<T> {
+  private readonly batcher: ItemBatcher<T>;
+  private readonly writer: BatchWriter<T>;
+  private spool: IngestSpool<T> | undefined;
   /** Opening the spool and starting its replay; started by the first buffered write or flush. */
-  private spoolStart: Promise<PointSpool> | undefined;
+  private spoolStart: Promise<IngestSpool<T>> | undefined;
   private replay: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly options: IngestPipelineOptions,
-    private readonly stats: IngestStats,
+    private readonly options: IngestPipelineOptions<T>,
+    private readonly stats: IngestStageStats,
   ) {
     this.writer = new BatchWriter(
       {
+        label: options.label,
+        unit: options.unit,
         concurrency: options.writerConcurrency,
         backoff: options.backoff,
         sink: options.sink,
@@ -48,12 +51,12 @@ export class IngestPipeline {
       },
       stats,
     );
-    const journal = options.spool ? (points: readonly NormalizedPoint[]) => (this.spool as PointSpool).append(points) : undefined;
-    this.batcher = new PointBatcher({ ...options, journal }, stats, (batch) => void this.writer.submit(batch));
+    const journal = options.spool ? (items: readonly T[]) => (this.spool as IngestSpool<T>).append(items) : undefined;
+    this.batcher = new ItemBatcher<T>({ ...options, journal }, stats, (batch) => void this.writer.submit(batch));
   }
 
   /** Resolves once the points are accepted (and, with a spool, on disk). */
-  accept(points: NormalizedPoint[]): Promise<void> {
+  accept(points: T[]): Promise<void> {
     if (this.options.spool && !this.spool) return this.startSpool().then(() => this.batcher.accept(points));
     return this.batcher.accept(points);
   }
@@ -94,10 +97,12 @@ export class IngestPipeline {
     return persisted;
   }
 
-  private startSpool(): Promise<PointSpool> {
-    this.spoolStart ??= PointSpool.open({ ...(this.options.spool as PointSpoolOptions), logger: this.options.logger }, this.stats).then((spool) => {
+  private startSpool(): Promise<IngestSpool<T>> {
+    const spoolOptions = { ...(this.options.spool as IngestSpoolOptions<T>), label: this.options.label, logger: this.options.logger };
+    this.spoolStart ??= IngestSpool.open(spoolOptions, this.stats).then((spool) => {
       this.spool = spool;
       this.replay = replaySpoolSegments(spool, {
+        label: this.options.label,
         batchSize: this.options.batchSize,
         submit: (batch) => this.writer.submit(batch),
         logger: this.options.logger,
@@ -114,7 +119,7 @@ export class IngestPipeline {
     const failed = outcomes.find((o) => o.error);
     if (failed?.error) {
       const lost = outcomes.filter((o) => o.error).length;
-      throw new StorageError(`${lost} metrics batch(es) could not be written: ${failed.error.message}`, {
+      throw new StorageError(`${lost} ${this.options.label} batch(es) could not be written: ${failed.error.message}`, {
         code: failed.error.code,
         cause: failed.error,
       });
@@ -123,7 +128,7 @@ export class IngestPipeline {
   }
 
   /** A batch is done: its capacity goes back to the batcher, and the spool may drop its points. */
-  private release(batch: SealedBatch): void {
+  private release(batch: SealedBatch<T>): void {
     if (batch.replayed) return;
     this.batcher.release(batch.points.length);
     this.spool?.markWritten(batch.firstSequence, batch.points.length);

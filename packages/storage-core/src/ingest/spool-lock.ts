@@ -5,7 +5,7 @@
 
 import { link, open, readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { StorageError } from '@ag/storage-core';
+import { StorageError } from '../errors/storage-error.js';
 
 export const LOCK_FILE_NAME = 'LOCK';
 const CANDIDATE_FILE = /^LOCK\.(\d+)\.\d+$/;
@@ -14,7 +14,7 @@ export interface SpoolLock {
   release(): Promise<void>;
 }
 
-export async function acquireSpoolLock(directory: string): Promise<SpoolLock & { tookOverFromPid: number | undefined }> {
+export async function acquireSpoolLock(directory: string, label = 'ingest'): Promise<SpoolLock & { tookOverFromPid: number | undefined }> {
   const lockPath = path.join(directory, LOCK_FILE_NAME);
   const candidate = path.join(directory, `${LOCK_FILE_NAME}.${process.pid}.${Date.now()}`);
   await writeSynced(candidate, `${process.pid}\n`);
@@ -30,7 +30,7 @@ export async function acquireSpoolLock(directory: string): Promise<SpoolLock & {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
         await unlink(candidate).catch(() => undefined);
-        throw new StorageError(`cannot lock the metrics spool directory ${directory}: ${(error as Error).message}`, { cause: error });
+        throw new StorageError(`cannot lock the ${label} spool directory ${directory}: ${(error as Error).message}`, { cause: error });
       }
     }
     const owner = await readLockOwner(lockPath);
@@ -38,7 +38,7 @@ export async function acquireSpoolLock(directory: string): Promise<SpoolLock & {
       await unlink(candidate).catch(() => undefined);
       const who = owner === process.pid ? 'another StorageEngine of this process' : `process ${owner}`;
       throw new StorageError(
-        `the metrics spool directory ${directory} is in use by ${who} (${lockPath}); two processes must not share a spool directory`,
+        `the ${label} spool directory ${directory} is in use by ${who} (${lockPath}); two processes must not share a spool directory`,
       );
     }
     // Stale: its owner died (or it holds no pid at all). Take it over.
@@ -46,7 +46,7 @@ export async function acquireSpoolLock(directory: string): Promise<SpoolLock & {
     await unlink(lockPath).catch(() => undefined);
   }
   await unlink(candidate).catch(() => undefined);
-  throw new StorageError(`cannot lock the metrics spool directory ${directory}: ${lockPath} keeps reappearing`);
+  throw new StorageError(`cannot lock the ${label} spool directory ${directory}: ${lockPath} keeps reappearing`);
 }
 
 async function writeSynced(file: string, text: string): Promise<void> {

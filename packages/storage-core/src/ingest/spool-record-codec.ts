@@ -1,52 +1,51 @@
 // The on-disk format of spool segments: an 8-byte magic, then records of
 // [payload length u32][crc32 of payload u32][payload], little-endian. A
-// payload is the points of one acceptance: [count u32] and per point
-// [name bytes u32][name][labels bytes u32][labels JSON][time ms f64][value f64]
-// (doubles keep every bit, -0 included). Decoding stops at a torn tail (a
-// record cut short by a crash) and skips records whose checksum fails.
+// payload is the items of one acceptance: [count u32] and each item as its
+// SpoolItemCodec lays it out (the metrics one keeps every bit of a double,
+// -0 included). Decoding stops at a torn tail (a record cut short by a crash)
+// and skips records whose checksum fails.
 
 import { crc32 } from 'node:zlib';
-import type { NormalizedPoint } from '../metric-point.js';
 
 export const SEGMENT_MAGIC = Buffer.from('AGSPOOL1', 'latin1');
 const RECORD_HEADER_BYTES = 8;
-const POINT_FIXED_BYTES = 4 + 4 + 8 + 8;
+
+/** How one item is laid out in a spool record, given by the pipeline's owner. */
+export interface SpoolItemCodec<T> {
+  /** Bytes `item` takes (an upper bound is fine only if write returns the true end). */
+  byteLength(item: T): number;
+  /** Writes `item` at `at`; returns the offset after it. */
+  write(buffer: Buffer, at: number, item: T): number;
+  /** Reads one item at `at`; returns it and the offset after it. May throw on bad bytes. */
+  read(payload: Buffer, at: number): { item: T; end: number };
+}
 
 /** Encodes records into one growing buffer; take() hands the bytes over and starts again. */
-export class SpoolRecordBuffer {
+export class SpoolRecordBuffer<T> {
   private bytes = Buffer.allocUnsafe(64 * 1024);
   private used = 0;
+
+  constructor(private readonly codec: SpoolItemCodec<T>) {}
 
   get length(): number {
     return this.used;
   }
 
-  /** Appends one record holding `points`; returns its size in bytes. */
-  append(points: readonly NormalizedPoint[]): number {
+  /** Appends one record holding `items`; returns its size in bytes. */
+  append(items: readonly T[]): number {
     let payloadBytes = 4;
-    for (const point of points) {
-      payloadBytes += POINT_FIXED_BYTES + Buffer.byteLength(point.name, 'utf8') + Buffer.byteLength(point.labelsJson, 'utf8');
-    }
-    const recordBytes = RECORD_HEADER_BYTES + payloadBytes;
-    this.reserve(recordBytes);
+    for (const item of items) payloadBytes += this.codec.byteLength(item);
+    this.reserve(RECORD_HEADER_BYTES + payloadBytes);
     const buffer = this.bytes;
     const start = this.used;
     let at = start + RECORD_HEADER_BYTES;
-    at = buffer.writeUInt32LE(points.length, at);
-    for (const point of points) {
-      const nameBytes = buffer.write(point.name, at + 4, 'utf8');
-      buffer.writeUInt32LE(nameBytes, at);
-      at += 4 + nameBytes;
-      const labelBytes = buffer.write(point.labelsJson, at + 4, 'utf8');
-      buffer.writeUInt32LE(labelBytes, at);
-      at += 4 + labelBytes;
-      at = buffer.writeDoubleLE(point.timeMs, at);
-      at = buffer.writeDoubleLE(point.value, at);
-    }
-    buffer.writeUInt32LE(payloadBytes, start);
+    at = buffer.writeUInt32LE(items.length, at);
+    for (const item of items) at = this.codec.write(buffer, at, item);
+    const written = at - start - RECORD_HEADER_BYTES;
+    buffer.writeUInt32LE(written, start);
     buffer.writeUInt32LE(crc32(buffer.subarray(start + RECORD_HEADER_BYTES, at)), start + 4);
     this.used = at;
-    return recordBytes;
+    return RECORD_HEADER_BYTES + written;
   }
 
   /** The bytes appended since the last take (a copy), and an empty buffer again. */
@@ -65,9 +64,9 @@ export class SpoolRecordBuffer {
 }
 
 /** What a segment file held. */
-export interface DecodedSegment {
-  /** Points of every intact record, in the order they were accepted. */
-  points: NormalizedPoint[];
+export interface DecodedSegment<T> {
+  /** Items of every intact record, in the order they were accepted. */
+  items: T[];
   records: number;
   /** Records skipped because their checksum (or contents) did not match. */
   corruptRecords: number;
@@ -77,8 +76,8 @@ export interface DecodedSegment {
   foreign: boolean;
 }
 
-export function decodeSegment(file: Buffer): DecodedSegment {
-  const out: DecodedSegment = { points: [], records: 0, corruptRecords: 0, tornTailBytes: 0, foreign: false };
+export function decodeSegment<T>(file: Buffer, codec: SpoolItemCodec<T>): DecodedSegment<T> {
+  const out: DecodedSegment<T> = { items: [], records: 0, corruptRecords: 0, tornTailBytes: 0, foreign: false };
   if (file.length < SEGMENT_MAGIC.length) {
     // Created, and the crash came before the magic was on disk.
     out.foreign = file.length > 0 && !SEGMENT_MAGIC.subarray(0, file.length).equals(file);
@@ -100,9 +99,9 @@ export function decodeSegment(file: Buffer): DecodedSegment {
       break;
     }
     const payload = file.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + payloadBytes);
-    const decoded = crc32(payload) === file.readUInt32LE(at + 4) ? decodePayload(payload) : undefined;
+    const decoded = crc32(payload) === file.readUInt32LE(at + 4) ? decodePayload(payload, codec) : undefined;
     if (decoded) {
-      for (const point of decoded) out.points.push(point);
+      for (const item of decoded) out.items.push(item);
       out.records += 1;
     } else {
       out.corruptRecords += 1;
@@ -112,26 +111,19 @@ export function decodeSegment(file: Buffer): DecodedSegment {
   return out;
 }
 
-/** The points of one payload, or undefined when it does not parse exactly. */
-function decodePayload(payload: Buffer): NormalizedPoint[] | undefined {
+/** The items of one payload, or undefined when it does not parse exactly. */
+function decodePayload<T>(payload: Buffer, codec: SpoolItemCodec<T>): T[] | undefined {
   try {
     const count = payload.readUInt32LE(0);
-    const points: NormalizedPoint[] = [];
+    const items: T[] = [];
     let at = 4;
     for (let i = 0; i < count; i += 1) {
-      const nameBytes = payload.readUInt32LE(at);
-      const name = payload.toString('utf8', at + 4, at + 4 + nameBytes);
-      at += 4 + nameBytes;
-      const labelBytes = payload.readUInt32LE(at);
-      const labelsJson = payload.toString('utf8', at + 4, at + 4 + labelBytes);
-      at += 4 + labelBytes;
-      const timeMs = payload.readDoubleLE(at);
-      const value = payload.readDoubleLE(at + 8);
-      at += 16;
+      const { item, end } = codec.read(payload, at);
+      at = end;
       if (at > payload.length) return undefined;
-      points.push({ name, labelsJson, seriesKey: `${name}\u0000${labelsJson}`, timeMs, value });
+      items.push(item);
     }
-    return at === payload.length ? points : undefined;
+    return at === payload.length ? items : undefined;
   } catch {
     return undefined;
   }

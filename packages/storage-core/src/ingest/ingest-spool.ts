@@ -1,4 +1,5 @@
-// The crash-safe spool of the buffered pipeline: every accepted point is
+// The crash-safe spool of the buffered pipeline (items of any type, laid out
+// by the owner's SpoolItemCodec): every accepted item is
 // appended to a segment file before it is acknowledged, and acknowledgements
 // wait for the fsync that covers them (group commit: one fsync per
 // `fsyncIntervalMs` covers every point appended meanwhile). Points are
@@ -8,13 +9,16 @@
 
 import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { StorageError, type Logger } from '@ag/storage-core';
-import type { NormalizedPoint } from '../metric-point.js';
-import type { IngestStats } from './ingest-stats.js';
+import { StorageError } from '../errors/storage-error.js';
+import type { Logger } from '../logging/logger.js';
+import type { IngestStageStats } from './ingest-stage-stats.js';
 import { acquireSpoolLock, type SpoolLock } from './spool-lock.js';
-import { decodeSegment, SEGMENT_MAGIC, SpoolRecordBuffer, type DecodedSegment } from './spool-record-codec.js';
+import { decodeSegment, SEGMENT_MAGIC, SpoolRecordBuffer, type DecodedSegment, type SpoolItemCodec } from './spool-record-codec.js';
 
-export interface PointSpoolOptions {
+export interface IngestSpoolOptions<T> {
+  /** Names the pipeline in errors and logs ("metrics", "trades"). */
+  label: string;
+  codec: SpoolItemCodec<T>;
   directory: string;
   fsyncIntervalMs: number;
   segmentBytes: number;
@@ -55,8 +59,8 @@ export function segmentFileName(number: number): string {
   return `segment-${String(number).padStart(12, '0')}.spool`;
 }
 
-export class PointSpool {
-  private readonly records = new SpoolRecordBuffer();
+export class IngestSpool<T> {
+  private readonly records: SpoolRecordBuffer<T>;
   private readonly live: LiveSegment[] = [];
   private readonly deletions = new Set<Promise<void>>();
   private current: LiveSegment;
@@ -69,35 +73,36 @@ export class PointSpool {
   private closed = false;
 
   private constructor(
-    private readonly options: PointSpoolOptions,
-    private readonly stats: IngestStats,
+    private readonly options: IngestSpoolOptions<T>,
+    private readonly stats: IngestStageStats,
     private readonly lock: SpoolLock,
     /** Segments of earlier processes, oldest first. */
     readonly pending: PendingSegment[],
   ) {
+    this.records = new SpoolRecordBuffer(options.codec);
     const last = pending.at(-1)?.number ?? 0;
     this.current = this.newSegment(last + 1);
     stats.spooledSegments = pending.length;
   }
 
   /** Takes the directory's lock and lists what earlier processes left. */
-  static async open(options: PointSpoolOptions, stats: IngestStats): Promise<PointSpool> {
+  static async open<T>(options: IngestSpoolOptions<T>, stats: IngestStageStats): Promise<IngestSpool<T>> {
     const directory = path.resolve(options.directory);
     try {
       await mkdir(directory, { recursive: true });
     } catch (error) {
-      throw new StorageError(`cannot create the metrics spool directory ${directory}: ${(error as Error).message}`, { cause: error });
+      throw new StorageError(`cannot create the ${options.label} spool directory ${directory}: ${(error as Error).message}`, { cause: error });
     }
-    const lock = await acquireSpoolLock(directory);
+    const lock = await acquireSpoolLock(directory, options.label);
     if (lock.tookOverFromPid !== undefined) {
-      options.logger.warn({ directory, previousPid: lock.tookOverFromPid }, 'metrics spool: took over the lock of a process that is gone');
+      options.logger.warn({ directory, previousPid: lock.tookOverFromPid }, `${options.label} spool: took over the lock of a process that is gone`);
     }
     const pending = (await readdir(directory))
       .map((name) => ({ name, match: SEGMENT_FILE.exec(name) }))
       .filter((f) => f.match)
       .map((f) => ({ number: Number(f.match?.[1]), path: path.join(directory, f.name) }))
       .sort((a, b) => a.number - b.number);
-    return new PointSpool({ ...options, directory }, stats, lock, pending);
+    return new IngestSpool({ ...options, directory }, stats, lock, pending);
   }
 
   get directory(): string {
@@ -108,9 +113,9 @@ export class PointSpool {
    * Appends the points (in acceptance order, numbered on from the last call)
    * and resolves once they are on disk.
    */
-  append(points: readonly NormalizedPoint[]): Promise<void> {
+  append(points: readonly T[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.closed) return Promise.reject(new StorageError(`the metrics spool ${this.directory} is closed`));
+    if (this.closed) return Promise.reject(new StorageError(`the ${this.options.label} spool ${this.directory} is closed`));
     const segment = this.current;
     if (this.records.length === 0) this.firstUnsyncedAt = performance.now();
     segment.bytes += this.records.append(points);
@@ -138,8 +143,8 @@ export class PointSpool {
   }
 
   /** The points an earlier process left in a segment. */
-  async readPending(segment: PendingSegment): Promise<DecodedSegment> {
-    return decodeSegment(await readFile(segment.path));
+  async readPending(segment: PendingSegment): Promise<DecodedSegment<T>> {
+    return decodeSegment(await readFile(segment.path), this.options.codec);
   }
 
   /** Deletes a replayed segment. */
@@ -166,7 +171,7 @@ export class PointSpool {
     if (left.length > 0) {
       this.options.logger.warn(
         { directory: this.directory, segments: left.length },
-        'metrics spool closed with points not yet written; the next start replays them',
+        `${this.options.label} spool closed with items not yet written; the next start replays them`,
       );
     }
     await this.lock.release();
@@ -235,8 +240,8 @@ export class PointSpool {
       this.failure ??=
         error instanceof StorageError
           ? error
-          : new StorageError(`cannot write the metrics spool ${this.directory}: ${(error as Error).message}`, { cause: error });
-      this.options.logger.error({ err: this.failure, directory: this.directory }, 'metrics spool write failed; points are no longer acknowledged');
+          : new StorageError(`cannot write the ${this.options.label} spool ${this.directory}: ${(error as Error).message}`, { cause: error });
+      this.options.logger.error({ err: this.failure, directory: this.directory }, `${this.options.label} spool write failed; items are no longer acknowledged`);
       acknowledged.reject(this.failure);
       this.commit.reject(this.failure);
       throw this.failure;
@@ -279,7 +284,7 @@ export class PointSpool {
     this.stats.spooledSegments -= 1;
     const deletion = unlink(segment.path).catch((error: unknown) => {
       this.stats.spooledSegments += 1;
-      this.options.logger.warn({ err: error, file: segment.path }, 'metrics spool: could not delete a written segment');
+      this.options.logger.warn({ err: error, file: segment.path }, `${this.options.label} spool: could not delete a written segment`);
     });
     this.deletions.add(deletion);
     void deletion.finally(() => this.deletions.delete(deletion));

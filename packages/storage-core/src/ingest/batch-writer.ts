@@ -1,4 +1,5 @@
-// The second stage of the buffered pipeline: writes sealed batches, up to
+// The second stage of the buffered pipeline: writes sealed batches of any
+// item type, up to
 // `concurrency` at a time, in the order they were sealed. A batch that fails
 // with an error core's retry policy retries (shouldRetry: connection lost,
 // timeout, serialization) is retried with core's backoff (backoffDelayMs)
@@ -9,22 +10,30 @@
 // by retrying: the batch is dead-lettered (counted, logged and handed to
 // `onDeadLetter`) so that it does not block the points behind it.
 
-import { backoffDelayMs, shouldRetry, sleep, type Logger, type RetryPolicy, type StorageError } from '@ag/storage-core';
-import type { NormalizedPoint } from '../metric-point.js';
-import type { IngestStats } from './ingest-stats.js';
-import type { PointSink } from './point-sink.js';
-import type { SealedBatch } from './point-batcher.js';
+import type { StorageError } from '../errors/storage-error.js';
+import type { Logger } from '../logging/logger.js';
+import { backoffDelayMs, shouldRetry, sleep, type RetryPolicy } from '../retry/retry-policy.js';
+import type { IngestStageStats } from './ingest-stage-stats.js';
+import type { SealedBatch } from './item-batcher.js';
 
-export interface BatchWriterOptions {
+/** The last stage: writes a batch (all or nothing) and counts what was stored. */
+export interface BatchSink<T> {
+  write(items: readonly T[]): Promise<{ inserted: number; duplicates: number }>;
+}
+
+export interface BatchWriterOptions<T> {
+  /** Names the pipeline in logs ("metrics", "trades"). */
+  label: string;
+  unit: string;
   concurrency: number;
   backoff: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'>;
-  /** The last stage: resolves series and writes the rows. */
-  sink: Pick<PointSink, 'write'>;
+  /** The last stage: writes the rows. */
+  sink: BatchSink<T>;
   /** Called after every flush attempt (see FlushEvent). */
   onFlush?: ((event: FlushEvent) => void) | undefined;
   /** Called when a batch is done (written, or given up on): capacity goes back to the batcher. */
-  release: (batch: SealedBatch) => void;
-  onDeadLetter: ((points: NormalizedPoint[], error: StorageError) => void) | undefined;
+  release: (batch: SealedBatch<T>) => void;
+  onDeadLetter: ((items: T[], error: StorageError) => void) | undefined;
   logger: Logger;
 }
 
@@ -32,11 +41,11 @@ export interface BatchWriterOptions {
 export interface FlushEvent {
   /** Duration of the attempt, in milliseconds. */
   latencyMs: number;
-  /** Points in the batch. */
+  /** Items in the batch. */
   rows: number;
   /** written; failed and will be retried; or failed for good (dead-lettered). */
   outcome: 'written' | 'retrying' | 'dead-lettered';
-  /** Of a written batch: points newly stored and points already there. */
+  /** Of a written batch: items newly stored and items already there. */
   inserted: number;
   duplicates: number;
   error?: StorageError;
@@ -48,18 +57,18 @@ export interface BatchOutcome {
   error?: StorageError;
 }
 
-export class BatchWriter {
-  private readonly queue: Array<{ batch: SealedBatch; done: (outcome: BatchOutcome) => void }> = [];
+export class BatchWriter<T> {
+  private readonly queue: Array<{ batch: SealedBatch<T>; done: (outcome: BatchOutcome) => void }> = [];
   private readonly pending = new Set<Promise<BatchOutcome>>();
   private active = 0;
 
   constructor(
-    private readonly options: BatchWriterOptions,
-    private readonly stats: IngestStats,
+    private readonly options: BatchWriterOptions<T>,
+    private readonly stats: IngestStageStats,
   ) {}
 
   /** Queues a batch; resolves with how it ended. */
-  submit(batch: SealedBatch): Promise<BatchOutcome> {
+  submit(batch: SealedBatch<T>): Promise<BatchOutcome> {
     let done!: (outcome: BatchOutcome) => void;
     const outcome = new Promise<BatchOutcome>((resolve) => (done = resolve));
     this.pending.add(outcome);
@@ -76,7 +85,7 @@ export class BatchWriter {
 
   private pump(): void {
     while (this.active < this.options.concurrency && this.queue.length > 0) {
-      const next = this.queue.shift() as { batch: SealedBatch; done: (outcome: BatchOutcome) => void };
+      const next = this.queue.shift() as { batch: SealedBatch<T>; done: (outcome: BatchOutcome) => void };
       this.active += 1;
       void this.writeUntilDone(next.batch).then((outcome) => {
         this.active -= 1;
@@ -87,7 +96,7 @@ export class BatchWriter {
     }
   }
 
-  private async writeUntilDone(batch: SealedBatch): Promise<BatchOutcome> {
+  private async writeUntilDone(batch: SealedBatch<T>): Promise<BatchOutcome> {
     for (let attempt = 0; ; attempt += 1) {
       const started = performance.now();
       try {
@@ -108,14 +117,14 @@ export class BatchWriter {
         if (retrying) {
           const delay = backoffDelayMs(this.options.backoff, attempt);
           this.options.logger.warn(
-            { err: error, points: batch.points.length, attempt: attempt + 1, retryInMs: delay },
-            'metrics flush failed; retrying',
+            { err: error, [this.options.unit]: batch.points.length, attempt: attempt + 1, retryInMs: delay },
+            `${this.options.label} flush failed; retrying`,
           );
           await sleep(delay);
           continue;
         }
         this.stats.deadLettered += batch.points.length;
-        this.options.logger.error({ err: error, points: batch.points.length }, 'metrics flush failed permanently; batch dead-lettered');
+        this.options.logger.error({ err: error, [this.options.unit]: batch.points.length }, `${this.options.label} flush failed permanently; batch dead-lettered`);
         try {
           this.options.onDeadLetter?.(batch.points, error);
         } catch (callbackError) {

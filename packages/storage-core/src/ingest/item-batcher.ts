@@ -1,28 +1,32 @@
-// The first stage of the buffered pipeline: collects accepted points into
-// batches of `batchSize` (or whatever arrived within `flushIntervalMs`) and
-// hands each sealed batch to the writer. It also owns the buffer's capacity:
-// a point holds a reservation from acceptance until its batch is written, so
-// at most `maxBufferSize` points are ever held in memory. Producers that find
-// the buffer full wait in FIFO order, and give up with a BackpressureError
-// after `backpressureTimeoutMs`. With a journal (the crash-safe spool), a
-// point is acknowledged only once the journal has it on disk.
+// The first stage of the buffered pipeline, for items of any type: collects
+// accepted items into batches of `batchSize` (or whatever arrived within
+// `flushIntervalMs`) and hands each sealed batch to the writer. It also owns
+// the buffer's capacity: an item holds a reservation from acceptance until its
+// batch is written, so at most `maxBufferSize` items are ever held in memory.
+// Producers that find the buffer full wait in FIFO order, and give up with a
+// BackpressureError after `backpressureTimeoutMs`. With a journal (the
+// crash-safe spool), an item is acknowledged only once the journal has it on
+// disk.
 
-import { BackpressureError, ClosedError, ValidationError } from '@ag/storage-core';
-import type { NormalizedPoint } from '../metric-point.js';
-import type { IngestStats } from './ingest-stats.js';
+import { BackpressureError, ClosedError, ValidationError } from '../errors/storage-error.js';
+import type { IngestStageStats } from './ingest-stage-stats.js';
 
-export interface BatcherOptions {
+export interface BatcherOptions<T> {
+  /** Names the pipeline in errors and logs ("metrics", "trades"). */
+  label: string;
+  /** What one item is called ("points", "trades"): the field of the size error. */
+  unit: string;
   batchSize: number;
   flushIntervalMs: number;
   maxBufferSize: number;
   backpressureTimeoutMs: number;
   /** Records points in acceptance order; acceptance waits for the returned promise. */
-  journal?: ((points: readonly NormalizedPoint[]) => Promise<void>) | undefined;
+  journal?: ((items: readonly T[]) => Promise<void>) | undefined;
 }
 
 /** A sealed batch on its way to the database. */
-export interface SealedBatch {
-  points: NormalizedPoint[];
+export interface SealedBatch<T> {
+  points: T[];
   /** When its first point was accepted (performance.now()). */
   acceptedAt: number;
   /** The acceptance number of its first point (points are numbered 0, 1, ... as accepted). */
@@ -31,41 +35,42 @@ export interface SealedBatch {
   replayed?: boolean;
 }
 
-interface Waiter {
-  points: NormalizedPoint[];
+interface Waiter<T> {
+  points: T[];
   resolve: (acknowledged: Promise<void> | undefined) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout | undefined;
 }
 
-export class PointBatcher {
-  private current: NormalizedPoint[] = [];
+export class ItemBatcher<T> {
+  private current: T[] = [];
   private currentAcceptedAt = 0;
   private currentFirstSequence = 0;
   private nextSequence = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters: Waiter<T>[] = [];
   private closed = false;
 
   constructor(
-    private readonly options: BatcherOptions,
-    private readonly stats: IngestStats,
-    private readonly seal: (batch: SealedBatch) => void,
+    private readonly options: BatcherOptions<T>,
+    private readonly stats: IngestStageStats,
+    private readonly seal: (batch: SealedBatch<T>) => void,
   ) {}
 
-  /** Resolves once every point is accepted; waits while the buffer is full. */
-  accept(points: NormalizedPoint[]): Promise<void> {
-    if (this.closed) return Promise.reject(new ClosedError('the metrics buffer'));
+  /** Resolves once every item is accepted; waits while the buffer is full. */
+  accept(points: T[]): Promise<void> {
+    const { label, unit } = this.options;
+    if (this.closed) return Promise.reject(new ClosedError(`the ${label} buffer`));
     if (points.length > this.options.maxBufferSize) {
       return Promise.reject(
-        new ValidationError('points', points, `${points.length} points exceed ingestion.max_buffer_size (${this.options.maxBufferSize})`),
+        new ValidationError(unit, points, `${points.length} ${unit} exceed ingestion.max_buffer_size (${this.options.maxBufferSize})`),
       );
     }
     if (this.waiters.length === 0 && this.stats.bufferDepth + points.length <= this.options.maxBufferSize) {
       return this.take(points) ?? Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { points, resolve, reject, timer: undefined };
+      const waiter: Waiter<T> = { points, resolve, reject, timer: undefined };
       const timeoutMs = this.options.backpressureTimeoutMs;
       waiter.timer = setTimeout(() => this.giveUp(waiter), timeoutMs);
       this.waiters.push(waiter);
@@ -77,7 +82,7 @@ export class PointBatcher {
   release(count: number): void {
     this.stats.bufferDepth -= count;
     while (this.waiters.length > 0) {
-      const next = this.waiters[0] as Waiter;
+      const next = this.waiters[0] as Waiter<T>;
       if (this.stats.bufferDepth + next.points.length > this.options.maxBufferSize) break;
       this.waiters.shift();
       clearTimeout(next.timer);
@@ -93,7 +98,7 @@ export class PointBatcher {
       this.timer = undefined;
     }
     if (this.current.length === 0) return;
-    const batch: SealedBatch = { points: this.current, acceptedAt: this.currentAcceptedAt, firstSequence: this.currentFirstSequence };
+    const batch: SealedBatch<T> = { points: this.current, acceptedAt: this.currentAcceptedAt, firstSequence: this.currentFirstSequence };
     this.current = [];
     this.seal(batch);
   }
@@ -109,7 +114,7 @@ export class PointBatcher {
   }
 
   /** Takes points into the buffer; returns the journal's acknowledgement, if there is a journal. */
-  private take(points: NormalizedPoint[]): Promise<void> | undefined {
+  private take(points: T[]): Promise<void> | undefined {
     this.stats.bufferDepth += points.length;
     this.stats.accepted += points.length;
     // Journal first, in the same order as the batches: batch numbering and the journal's agree.
@@ -130,7 +135,7 @@ export class PointBatcher {
     return acknowledged;
   }
 
-  private giveUp(waiter: Waiter): void {
+  private giveUp(waiter: Waiter<T>): void {
     const index = this.waiters.indexOf(waiter);
     if (index < 0) return;
     this.waiters.splice(index, 1);
@@ -138,7 +143,7 @@ export class PointBatcher {
     this.stats.backpressureRejections += 1;
     waiter.reject(
       new BackpressureError(
-        `the metrics buffer stayed full (${this.stats.bufferDepth} of ${this.options.maxBufferSize} points) for ${this.options.backpressureTimeoutMs} ms`,
+        `the ${this.options.label} buffer stayed full (${this.stats.bufferDepth} of ${this.options.maxBufferSize} ${this.options.unit}) for ${this.options.backpressureTimeoutMs} ms`,
       ),
     );
     // A large waiter leaving may let smaller ones behind it in.
