@@ -4,7 +4,7 @@
 // elsewhere), candles built from the fills (the fill_candles_1m rollup) and
 // CSV import/export; and ticks (trades, quotes, book snapshots: see ticks/).
 
-import { ClosedError, readerFor, refreshRollup, validateConfig, ValidationError, type Logger, type Prisma, type Storage, type StorageConfig } from '@ag/storage-core';
+import { checkedResultLimit, ClosedError, readerFor, refreshRollup, validateConfig, ValidationError, type Logger, type Prisma, type Storage, type StorageConfig } from '@ag/storage-core';
 import { toPrismaDecimal } from '../decimal/exact-decimal.js';
 import { parseBatch, parseInput } from '../validation/parse-input.js';
 import { candleInputSchema, type CandleInput } from './candle-input.js';
@@ -462,11 +462,7 @@ export class MarketDataStore {
   }
 
   private checkLimit(limit: number | undefined, field = 'query.limit'): number {
-    const maxResults = this.storage.config.query.max_results;
-    if (limit !== undefined && limit > maxResults) {
-      throw new ValidationError(field, limit, `at most query.max_results (${maxResults})`);
-    }
-    return limit ?? maxResults;
+    return checkedResultLimit(limit, this.storage.config.query.max_results, field);
   }
 }
 
