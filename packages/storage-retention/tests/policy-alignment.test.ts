@@ -94,7 +94,7 @@ describeEachEngine('policy alignment', ({ engine, adminUrl }) => {
     const boundary = Math.floor((data.now.getTime() - 100 * DAY_MS) / DAY_MS) * DAY_MS;
     expect(kept).toBe(data.points.filter((p) => p.seriesId === 1 && p.time.getTime() >= boundary).length);
     expect(kept).toBeGreaterThan(data.points.filter((p) => p.seriesId === 1 && p.time.getTime() >= data.now.getTime() - 90 * DAY_MS).length);
-  });
+  }, 240_000); // the embedded engine runs every policy job in process (about 100 s since the tick tables got policies)
 
   it('lets a metric override longer than the table retention hold the metric_points policy back', async (ctx) => {
     const s = await open();
