@@ -4,7 +4,7 @@
 // payloads) as its JSON text, enums, uuids and text as strings. Kept inside
 // archive/ so a table registry in core can replace the lookup later.
 
-import type { Queryable } from '@ag/storage-core';
+import { quoteIdentifier, type Queryable } from '@ag/storage-core';
 
 export interface ParquetColumn {
   name: string;
@@ -38,10 +38,8 @@ export async function parquetColumns(db: Queryable, table: string, columns: stri
   return columns.map((name) => ({ name, duckType: types.get(name) ?? 'VARCHAR' }));
 }
 
-/** DuckDB identifier quoting (same rule as PostgreSQL's). */
-export function duckIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+/** DuckDB identifier quoting: the same rule as PostgreSQL's, so core's one quoteIdentifier. */
+export const duckIdentifier = quoteIdentifier;
 
 /** DuckDB string literal (paths in COPY / read_parquet, which take no parameters). */
 export function duckString(value: string): string {
