@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createStorage } from '@ag/storage-core';
 import { ExecutionStore } from '@ag/storage-execution';
-import { createTestDatabase, describeEachEngine, type TestDatabase } from '@ag/storage-testing';
+import { createTestDatabaseUrl, describeEachEngine, type TestDatabaseUrl } from '@ag/storage-testing';
 import { runCli } from './support/run-cli.js';
 
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
@@ -20,18 +20,15 @@ const EXPONENT = /(^|[\s,":[{])-?\d+(\.\d+)?[eE][+-]?\d+($|[\s,"}\]])/m;
 
 describeEachEngine('ag-storage fleet queries and money text', ({ engine, adminUrl }) => {
   let url: string;
-  let database: TestDatabase | undefined;
+  let database: TestDatabaseUrl | undefined;
   let dir: string;
   const cli = (...args: string[]) => runCli(['--url', url, ...args]);
   const range = ['--start', new Date(T0 - 60_000).toISOString(), '--end', new Date(T0 + 86_400_000).toISOString()];
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'ag-cli-fleet-'));
-    if (engine === 'embedded') url = `pglite://${path.join(dir, 'db')}`;
-    else {
-      database = await createTestDatabase(adminUrl as string);
-      url = database.url;
-    }
+    database = await createTestDatabaseUrl({ engine, adminUrl });
+    url = database.url;
     const storage = await createStorage({ url, env: {}, config: { logging: { level: 'warn' } }, migrate: true });
     try {
       const x = new ExecutionStore(storage);
