@@ -68,6 +68,7 @@ export { parseInput, fieldPath } from './validation/parse-input.js';
 export { checkedResultLimit, resultLimitSchema } from './validation/result-limit.js';
 export { quoteIdentifier, checkedTableName } from './sql-identifier.js';
 export { IngestPipeline, type IngestPipelineOptions } from './ingest/ingest-pipeline.js';
+export { pipelineSettings, type PipelineSettings } from './ingest/pipeline-settings.js';
 export { ItemBatcher, type BatcherOptions, type SealedBatch } from './ingest/item-batcher.js';
 export { BatchWriter, type BatchWriterOptions, type BatchSink, type BatchOutcome, type FlushEvent } from './ingest/batch-writer.js';
 export { IngestSpool, segmentFileName, type IngestSpoolOptions, type PendingSegment } from './ingest/ingest-spool.js';

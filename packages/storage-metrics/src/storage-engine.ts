@@ -7,6 +7,7 @@
 import {
   ClosedError,
   IngestPipeline,
+  pipelineSettings,
   StorageError,
   validateConfig,
   type FlushEvent,
@@ -93,27 +94,13 @@ export class StorageEngine {
       {
         label: 'metrics',
         unit: 'points',
-        batchSize: merged.ingestion.batch_size,
-        flushIntervalMs: merged.ingestion.flush_interval_ms,
-        maxBufferSize: merged.ingestion.max_buffer_size,
-        backpressureTimeoutMs: merged.ingestion.backpressure_timeout_ms,
-        // The embedded engine has one connection: more writers would only queue.
-        writerConcurrency: storage.engine.traits.singleConnection ? 1 : merged.ingestion.writer_concurrency,
-        backoff: { initialDelayMs: merged.ingestion.retry_initial_delay_ms, maxDelayMs: merged.ingestion.retry_max_delay_ms },
+        ...pipelineSettings(merged.ingestion, storage.engine.traits, pointSpoolCodec),
         sink: this.sink,
         onFlush: (event) => {
           for (const listener of this.flushListeners) listener(event);
         },
         onDeadLetter: onDeadLetter ? (points, error) => onDeadLetter(points.map(toMetricPoint), error) : undefined,
         logger: this.logger,
-        spool: merged.ingestion.spool_directory
-          ? {
-              codec: pointSpoolCodec,
-              directory: merged.ingestion.spool_directory,
-              fsyncIntervalMs: merged.ingestion.spool_fsync_interval_ms,
-              segmentBytes: merged.ingestion.spool_segment_bytes,
-            }
-          : undefined,
       },
       this.counters,
     );

@@ -7,10 +7,10 @@
 // doubled. Book snapshots have no buffer: storeBookSnapshot(s) writes them
 // directly (they come one every second or so, not thousands a second).
 
-import path from 'node:path';
 import {
   emptyIngestStageStats,
   IngestPipeline,
+  pipelineSettings,
   type Engine,
   type FlushEvent,
   type IngestStageStats,
@@ -84,13 +84,7 @@ export class TickBuffers {
       {
         label: kind,
         unit: kind,
-        batchSize: ingestion.batch_size,
-        flushIntervalMs: ingestion.flush_interval_ms,
-        maxBufferSize: ingestion.max_buffer_size,
-        backpressureTimeoutMs: ingestion.backpressure_timeout_ms,
-        // The embedded engine has one connection: more writers would only queue.
-        writerConcurrency: engine.traits.singleConnection ? 1 : ingestion.writer_concurrency,
-        backoff: { initialDelayMs: ingestion.retry_initial_delay_ms, maxDelayMs: ingestion.retry_max_delay_ms },
+        ...pipelineSettings(ingestion, engine.traits, codec, kind),
         sink: {
           write: async (items) => {
             const result = await write(engine, items);
@@ -104,14 +98,6 @@ export class TickBuffers {
         },
         onDeadLetter: undefined,
         logger,
-        spool: ingestion.spool_directory
-          ? {
-              codec,
-              directory: path.join(ingestion.spool_directory, kind),
-              fsyncIntervalMs: ingestion.spool_fsync_interval_ms,
-              segmentBytes: ingestion.spool_segment_bytes,
-            }
-          : undefined,
       },
       stats,
     );
