@@ -83,6 +83,28 @@ describeEachEngine('buffered ingest', ({ engine, adminUrl }) => {
     await vi.waitFor(async () => expect(await stored('interval')).toHaveLength(5), { timeout: 10_000, interval: 20 });
   });
 
+  it('lets the event loop turn while a producer awaits each bufferMetric, so batches are written meanwhile', async () => {
+    const metrics = open({ batch_size: 500, max_buffer_size: 100_000, flush_interval_ms: 60_000 });
+    let turns = 0;
+    const countTurns = () => {
+      turns += 1;
+      if (!stop) setImmediate(countTurns);
+    };
+    let stop = false;
+    setImmediate(countTurns);
+    let flushesWhileProducing = 0;
+    for (const i of range(20_000)) {
+      await metrics.bufferMetric(point('turns', i));
+      if (i === 19_999) flushesWhileProducing = metrics.stats().flushes;
+    }
+    stop = true;
+    // 20,000 awaited calls give the loop about 20,000 / 256 turns; without them, none.
+    expect(turns).toBeGreaterThanOrEqual(20);
+    expect(flushesWhileProducing).toBeGreaterThan(0);
+    await metrics.flushBuffer();
+    expect(await stored('turns')).toHaveLength(20_000);
+  });
+
   it('makes producers wait while the buffer is full, then writes all of their points', async () => {
     const metrics = open({ batch_size: 10, max_buffer_size: 20, flush_interval_ms: 5, backpressure_timeout_ms: 60_000 });
     const release = await blockWrites();

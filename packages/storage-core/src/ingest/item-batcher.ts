@@ -6,10 +6,20 @@
 // Producers that find the buffer full wait in FIFO order, and give up with a
 // BackpressureError after `backpressureTimeoutMs`. With a journal (the
 // crash-safe spool), an item is acknowledged only once the journal has it on
-// disk.
+// disk. Every ITEMS_PER_EVENT_LOOP_TURN items, acceptance waits for one turn
+// of the event loop, so a producer awaiting each call never starves I/O.
 
 import { BackpressureError, ClosedError, ValidationError } from '../errors/storage-error.js';
 import type { IngestStageStats } from './ingest-stage-stats.js';
+
+/**
+ * A producer that awaits each accept() only ever waits for microtasks, so it
+ * would keep the event loop from the writers' sockets until the buffer is
+ * full (and from the bot's own timers and sockets). Every this many accepted
+ * items, accept() resolves after a macrotask turn (setImmediate) instead, so
+ * COPY data keeps flowing while the producer runs.
+ */
+export const ITEMS_PER_EVENT_LOOP_TURN = 256;
 
 export interface BatcherOptions<T> {
   /** Names the pipeline in errors and logs ("metrics", "trades"). */
@@ -50,6 +60,8 @@ export class ItemBatcher<T> {
   private timer: NodeJS.Timeout | undefined;
   private readonly waiters: Waiter<T>[] = [];
   private closed = false;
+  /** Items accepted since accept() last resolved through a macrotask turn. */
+  private sinceLastTurn = 0;
 
   constructor(
     private readonly options: BatcherOptions<T>,
@@ -67,7 +79,11 @@ export class ItemBatcher<T> {
       );
     }
     if (this.waiters.length === 0 && this.stats.bufferDepth + points.length <= this.options.maxBufferSize) {
-      return this.take(points) ?? Promise.resolve();
+      const acknowledged = this.take(points);
+      this.sinceLastTurn += points.length;
+      if (this.sinceLastTurn < ITEMS_PER_EVENT_LOOP_TURN) return acknowledged ?? Promise.resolve();
+      this.sinceLastTurn = 0;
+      return new Promise<void>((resolve, reject) => setImmediate(() => (acknowledged ? acknowledged.then(resolve, reject) : resolve())));
     }
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter<T> = { points, resolve, reject, timer: undefined };
