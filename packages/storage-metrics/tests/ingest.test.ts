@@ -146,6 +146,13 @@ describeEachEngine('ingest', ({ engine, adminUrl }) => {
     expect(read.map((p) => p.value)).toEqual([...first.map((p) => p.value), ...Array(600).fill(-2)]);
   });
 
+  it('stores a COPY-size batch whose times go backwards within a series, with no duplicates', async () => {
+    const descending = Array.from({ length: 600 }, (_, i) => ({ name: 'copy.backwards', value: i, timestamp: T0 + (600 - i) * 1000, labels: { s: String(i % 2) } }));
+    expect(await metrics.insertMetricsBatch(descending)).toEqual({ inserted: 600, duplicates: 0 });
+    const read = await metrics.queryMetrics({ name: 'copy.backwards', start: T0, end: T0 + HOUR });
+    expect(read.map((p) => p.value).sort((a, b) => a - b)).toEqual(descending.map((p) => p.value));
+  });
+
   it('treats label sets with the same pairs in another key order as one series', async () => {
     await metrics.insertMetricsBatch([
       { name: 'order', value: 1, timestamp: T0, labels: { x: '1', y: '2' } },

@@ -55,6 +55,8 @@ export async function runCallSiteCase(engine: BenchEngine, storage: Storage, sou
     throw new Error(`ingest bench: bufferMetric stored ${stored.count} rows (sum ${stored.sum}), raw COPY ${expected.count} (sum ${expected.sum})`);
   }
   const perSecond = points / seconds;
+  const stages = await measureStages(storage, source, Math.min(points, STAGE_POINTS));
+  const perPoint = (ms: number) => Math.round(((ms * 1000) / points) * 100) / 100;
   rows.push({
     engine,
     case: 'bufferMetric, bot call site (new labels object + Date per call, awaited)',
@@ -70,8 +72,49 @@ export async function runCallSiteCase(engine: BenchEngine, storage: Storage, sou
       flushes: stats?.flushes ?? 0,
     },
   });
+  rows.push({
+    engine,
+    case: 'where bufferMetric time goes (us per point per stage)',
+    notes: {
+      producerUs: stages.producerUs,
+      acceptUs: stages.acceptUs,
+      prepareUs: perPoint(stats?.sinkPrepareMs ?? 0),
+      databaseUs: perPoint(stats?.sinkDatabaseMs ?? 0),
+      writers: storage.engine.traits.singleConnection ? 1 : storage.config.ingestion.writer_concurrency,
+      stagePoints: stages.points,
+    },
+  });
   await storage.execute('TRUNCATE metric_points');
   return rows;
+}
+
+/** Points of the stage measurement: held in the buffer at once. */
+const STAGE_POINTS = 200_000;
+
+/**
+ * The producer's own cost (new objects and Dates, awaited calls to a no-op)
+ * and what accepting adds (normalizing, batching), measured with no write
+ * running: the buffer holds every point until close() writes them.
+ */
+async function measureStages(storage: Storage, source: PointSource, points: number): Promise<{ producerUs: number; acceptUs: number; points: number }> {
+  const noop = async (_point: unknown) => undefined;
+  const producer = await measureRun(async () => {
+    for (let i = 0; i < points; i += 1) {
+      const p = pointAt(source, i);
+      await noop({ name: p.name, value: p.value, timestamp: new Date(p.timestamp), labels: { ...p.labels } });
+    }
+  });
+  const metrics = new StorageEngine(storage, { ingestion: { batch_size: points, max_buffer_size: points, flush_interval_ms: 3_600_000 } });
+  const accepting = await measureRun(async () => {
+    for (let i = 0; i < points; i += 1) {
+      const p = pointAt(source, i);
+      await metrics.bufferMetric({ name: p.name, value: p.value, timestamp: new Date(p.timestamp), labels: { ...p.labels } });
+    }
+  });
+  await metrics.close();
+  await storage.execute('TRUNCATE metric_points');
+  const us = (s: number) => Math.round(((s * 1e6) / points) * 100) / 100;
+  return { producerUs: us(producer.seconds), acceptUs: us(accepting.seconds - producer.seconds), points };
 }
 
 async function copyStreams(storage: Storage, source: PointSource, ids: number[], points: number, streams: number): Promise<void> {

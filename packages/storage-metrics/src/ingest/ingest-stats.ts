@@ -17,6 +17,9 @@ export interface IngestStats extends IngestStageStats {
   seriesCacheMisses: number;
   queryCacheHits: number;
   queryCacheMisses: number;
+  /** Where the sink's time went, in ms summed over batches: laying batches out, and the database round trip. */
+  sinkPrepareMs: number;
+  sinkDatabaseMs: number;
 }
 
 export function emptyIngestStats(): IngestStats {
@@ -30,5 +33,7 @@ export function emptyIngestStats(): IngestStats {
     seriesCacheMisses: 0,
     queryCacheHits: 0,
     queryCacheMisses: 0,
+    sinkPrepareMs: 0,
+    sinkDatabaseMs: 0,
   };
 }

@@ -42,29 +42,40 @@ const SMALL_BATCH_ROWS = 256;
 /** Rows per COPY text chunk: big enough to amortize, small enough to stream. */
 const ROWS_PER_CHUNK = 4096;
 
-export async function writePointRows(engine: Engine, rows: PointRows): Promise<WriteResult> {
+/** A batch laid out for the database: COPY text chunks, or the columns of one INSERT for a small batch. */
+export type PreparedPointRows =
+  | { kind: 'insert'; total: number; columns: [string[], number[], string[]] }
+  | { kind: 'copy'; total: number; unique: number; chunks: string[] };
+
+/** Lays the rows out for writing (repeats within the batch dropped, COPY text built), without touching the database. */
+export function preparePointRows(rows: PointRows): PreparedPointRows {
   const total = rows.seriesIds.length;
+  if (total <= SMALL_BATCH_ROWS) return { kind: 'insert', total, columns: smallBatchColumns(rows) };
+  const keep = firstOccurrences(rows);
+  return { kind: 'copy', total, unique: keep === undefined ? total : countKept(keep), chunks: copyText(rows, keep) };
+}
+
+/** Writes prepared rows (all or nothing); repeats of stored points count as duplicates. */
+export async function writePreparedPointRows(engine: Engine, prepared: PreparedPointRows): Promise<WriteResult> {
+  const { total } = prepared;
   if (total === 0) return { inserted: 0, duplicates: 0 };
-  if (total <= SMALL_BATCH_ROWS) {
+  if (prepared.kind === 'insert') {
     // ON CONFLICT DO NOTHING also skips repeats within the statement: the first wins.
-    const inserted = (await engine.query(INSERT_SMALL_BATCH, smallBatchColumns(rows))).rowCount;
+    const inserted = (await engine.query(INSERT_SMALL_BATCH, prepared.columns)).rowCount;
     return { inserted, duplicates: total - inserted };
   }
-  const keep = firstOccurrences(rows);
-  const unique = keep === undefined ? total : countKept(keep);
-  const text = () => copyText(rows, keep);
   let inserted: number;
   try {
-    inserted = await engine.copyFrom(COPY_POINTS, text());
+    inserted = await engine.copyFrom(COPY_POINTS, prepared.chunks);
   } catch (error) {
     if (!(error instanceof StorageError) || error.sqlState !== UNIQUE_VIOLATION) throw error;
-    inserted = await engine.transaction(async (tx) => mergeThroughStaging(tx, text()));
+    inserted = await engine.transaction(async (tx) => mergeThroughStaging(tx, prepared.chunks));
   }
-  if (inserted > unique) throw new StorageError(`COPY reported ${inserted} rows for ${unique} points`);
+  if (inserted > prepared.unique) throw new StorageError(`COPY reported ${inserted} rows for ${prepared.unique} points`);
   return { inserted, duplicates: total - inserted };
 }
 
-async function mergeThroughStaging(tx: Queryable, text: Iterable<string>): Promise<number> {
+async function mergeThroughStaging(tx: Queryable, text: readonly string[]): Promise<number> {
   await tx.exec(CREATE_STAGING);
   await tx.copyFrom(COPY_STAGING, text);
   const { rowCount } = await tx.query(MERGE_STAGING);
@@ -73,10 +84,24 @@ async function mergeThroughStaging(tx: Queryable, text: Iterable<string>): Promi
 
 /**
  * Marks the first occurrence of each (series, time) in the batch; undefined
- * when every row is distinct (the usual case, checked without allocating
- * per row beyond one Set per series).
+ * when every row is distinct. The usual batch has each series' times
+ * increasing, which proves them distinct with one number per series; only a
+ * batch where some series goes back in time is checked point by point.
  */
 function firstOccurrences(rows: PointRows): Uint8Array | undefined {
+  const lastTime = new Map<number, number>();
+  const n = rows.seriesIds.length;
+  for (let i = 0; i < n; i += 1) {
+    const id = rows.seriesIds[i] as number;
+    const t = rows.timesMs[i] as number;
+    const last = lastTime.get(id);
+    if (last !== undefined && t <= last) return markRepeats(rows);
+    lastTime.set(id, t);
+  }
+  return undefined;
+}
+
+function markRepeats(rows: PointRows): Uint8Array | undefined {
   const seen = new Map<number, Set<number>>();
   let keep: Uint8Array | undefined;
   const n = rows.seriesIds.length;
@@ -121,7 +146,8 @@ function countKept(keep: Uint8Array): number {
 }
 
 /** COPY text of the rows, in chunks; timestamps as ISO 8601 UTC, values in shortest round-trip form. */
-function* copyText(rows: PointRows, keep: Uint8Array | undefined): Generator<string> {
+function copyText(rows: PointRows, keep: Uint8Array | undefined): string[] {
+  const chunks: string[] = [];
   const n = rows.seriesIds.length;
   let lastMs = Number.NaN;
   let lastIso = '';
@@ -137,10 +163,11 @@ function* copyText(rows: PointRows, keep: Uint8Array | undefined): Generator<str
     chunk += `${lastIso}\t${rows.seriesIds[i]}\t${valueText(rows.values[i] as number)}\n`;
     inChunk += 1;
     if (inChunk === ROWS_PER_CHUNK) {
-      yield chunk;
+      chunks.push(chunk);
       chunk = '';
       inChunk = 0;
     }
   }
-  if (chunk) yield chunk;
+  if (chunk) chunks.push(chunk);
+  return chunks;
 }
