@@ -52,7 +52,8 @@ export class QueryCache {
     }
     this.stats.queryCacheMisses += 1;
     // Asked before the read: replay only moves forward, so the read holds at least as much.
-    const cacheable = await this.readerHoldsOurWrites();
+    // A check that fails (the primary down) keeps the answer out of the cache, and the read goes on.
+    const cacheable = await this.readerHoldsOurWrites().catch(() => false);
     const value = await load();
     if (cacheable) this.cache.set(cacheKey, value);
     return value;
