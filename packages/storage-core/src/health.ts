@@ -7,6 +7,7 @@
 import type { Capabilities } from './capabilities.js';
 import type { Engine, EngineKind, PoolStats } from './engines/engine.js';
 import { redactSecrets } from './logging/redact.js';
+import { primaryWalPosition } from './read-routing.js';
 import type { MigrationStatus } from './migrations/migrator.js';
 
 export interface HealthReport {
@@ -31,29 +32,68 @@ export interface ReplicaHealth {
   url: string;
   /** Whether the server is in recovery (a streaming replica); false means read_url names a primary. */
   inRecovery: boolean | null;
-  /** Seconds since the last transaction it replayed committed on the primary (null when unknown or idle from the start). */
+  /**
+   * How far behind the replica's answers are, in seconds: 0 when it has
+   * replayed all the WAL the primary has written (so an idle primary does
+   * not make it look ever more behind); otherwise the seconds since the last
+   * transaction it replayed committed on the primary, an upper bound that
+   * overstates when that primary sat idle before the pending writes. Null
+   * when unknown (nothing replayed since it started) or not a replica.
+   */
   lagSeconds: number | null;
+  /** WAL bytes the replica has yet to replay: of what the primary has written, or, when the primary cannot be asked, of what it received. */
+  lagBytes: number | null;
+  /** Whether replay is paused (pg_wal_replay_pause()). */
+  replayPaused: boolean | null;
   pool: PoolStats;
   error?: string;
 }
 
+// $1 is the primary's WAL position (null when it could not be read). Without
+// it, "caught up" needs the replica to be streaming: a replica cut off from
+// its primary has replayed all it received and still falls behind.
 const REPLICA_STATE = `
 SELECT pg_is_in_recovery() AS in_recovery,
-       CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END AS lag_seconds`;
+       CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() END AS replay_paused,
+       (SELECT status = 'streaming' FROM pg_stat_wal_receiver) AS streaming,
+       pg_wal_lsn_diff(greatest($1::pg_lsn, pg_last_wal_receive_lsn()), pg_last_wal_replay_lsn())::float8 AS pending_bytes,
+       extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS since_last_replayed_commit`;
 
-async function checkReplica(replica: Engine): Promise<ReplicaHealth> {
+interface ReplicaStateRow {
+  in_recovery: boolean;
+  replay_paused: boolean | null;
+  streaming: boolean | null;
+  pending_bytes: number | null;
+  since_last_replayed_commit: number | null;
+}
+
+/** The lag rule of ReplicaHealth.lagSeconds and lagBytes, from one REPLICA_STATE row. */
+function replicaLag(row: ReplicaStateRow, primaryPositionKnown: boolean): Pick<ReplicaHealth, 'lagSeconds' | 'lagBytes'> {
+  if (!row.in_recovery || row.pending_bytes === null) return { lagSeconds: null, lagBytes: null };
+  const pendingBytes = Math.max(0, Number(row.pending_bytes));
+  const caughtUp = pendingBytes === 0 && (primaryPositionKnown || row.streaming === true);
+  if (caughtUp) return { lagSeconds: 0, lagBytes: 0 };
+  const seconds = row.since_last_replayed_commit;
+  return { lagSeconds: seconds === null ? null : Math.max(0, Number(seconds)), lagBytes: pendingBytes };
+}
+
+async function checkReplica(replica: Engine, primary: Engine): Promise<ReplicaHealth> {
+  // The primary first: whatever the replica replays after this moment only helps.
+  const primaryPosition = await primaryWalPosition(primary).catch(() => null);
   try {
-    const { rows } = await replica.query<{ in_recovery: boolean; lag_seconds: number | null }>(REPLICA_STATE);
-    const row = rows[0];
+    const { rows } = await replica.query<ReplicaStateRow>(REPLICA_STATE, [primaryPosition]);
+    const row = rows[0] as ReplicaStateRow;
     return {
       status: 'ok',
       url: replica.displayUrl,
-      inRecovery: row?.in_recovery ?? null,
-      lagSeconds: row?.lag_seconds === null || row?.lag_seconds === undefined ? null : Math.max(0, Number(row.lag_seconds)),
+      inRecovery: row.in_recovery,
+      ...replicaLag(row, primaryPosition !== null),
+      replayPaused: row.replay_paused,
       pool: replica.poolStats(),
     };
   } catch (error) {
-    return { status: 'down', url: replica.displayUrl, inRecovery: null, lagSeconds: null, pool: replica.poolStats(), error: redactSecrets((error as Error).message) };
+    const message = redactSecrets((error as Error).message);
+    return { status: 'down', url: replica.displayUrl, inRecovery: null, lagSeconds: null, lagBytes: null, replayPaused: null, pool: replica.poolStats(), error: message };
   }
 }
 
@@ -64,7 +104,7 @@ export async function checkHealth(
   replica?: Engine,
 ): Promise<HealthReport> {
   const started = performance.now();
-  const base = { engine: engine.kind, url: engine.displayUrl, checkedAt: new Date(), ...(replica ? { replica: await checkReplica(replica) } : {}) };
+  const base = { engine: engine.kind, url: engine.displayUrl, checkedAt: new Date(), ...(replica ? { replica: await checkReplica(replica, engine) } : {}) };
   try {
     const capabilities = await refreshCapabilities();
     const statuses = await migrationStatus();

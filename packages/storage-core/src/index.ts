@@ -2,7 +2,7 @@
 // shared Prisma client, the migrator, typed errors, logging and health.
 
 export { createStorage, type CreateStorageOptions, type Storage } from './storage.js';
-export { readerFor, type ReadRouting } from './read-routing.js';
+export { primaryWalPosition, readerFor, readerHasReplayed, type ReadRouting } from './read-routing.js';
 export { loadConfig, validateConfig, resolveEnvReferences, type LoadConfigOptions } from './config/load-config.js';
 export { storageConfigSchema, type StorageConfig, type DeepPartial } from './config/config-schema.js';
 export type { Engine, EngineKind, EngineTraits, Queryable, QueryResult, PoolStats } from './engines/engine.js';

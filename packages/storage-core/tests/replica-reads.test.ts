@@ -2,7 +2,9 @@
 // replica made from it with pg_basebackup. Writes and migrations go to the
 // primary, readQuery() and storage.reader to the replica, which answers with
 // what it has replayed: under replica lag (replay paused) a read does not see
-// a fresh write until the replica catches up. health() reports the replica.
+// a fresh write until the replica catches up. health() reports the replica:
+// lag 0 once it has replayed all the primary wrote (an idle primary included),
+// and the seconds and bytes it is behind while replay is paused.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ConfigurationError, createStorage, type Storage } from '@ag/storage-core';
@@ -50,6 +52,16 @@ describeUnless(unavailable, 'reads from a streaming replica [replica]', () => {
     await waitForReplay(`SELECT count(*)::int AS n FROM metric_series WHERE metric_name = $1`, ['replica.probe.1'], { n: 1 });
   });
 
+  it('reports lag 0 once the replica has replayed everything, however long the primary then stays idle', async () => {
+    await storage.execute(`INSERT INTO metric_series (metric_name) VALUES ('replica.probe.idle')`);
+    await waitForReplay(`SELECT count(*)::int AS n FROM metric_series WHERE metric_name = $1`, ['replica.probe.idle'], { n: 1 });
+    // Idle for longer than the old measure (seconds since the last replayed commit) would allow.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await expect
+      .poll(async () => (await storage.health()).replica, { timeout: 5_000, interval: 100 })
+      .toMatchObject({ status: 'ok', inRecovery: true, lagSeconds: 0, lagBytes: 0, replayPaused: false });
+  });
+
   it('under replica lag, reads miss fresh writes until the replica catches up, and health says how far behind it is', async () => {
     await storage.reader.query('SELECT pg_wal_replay_pause()');
     try {
@@ -58,12 +70,15 @@ describeUnless(unavailable, 'reads from a streaming replica [replica]', () => {
       expect(await storage.readQuery(`SELECT 1 FROM metric_series WHERE metric_name = $1`, ['replica.probe.2'])).toEqual([]);
       expect(await storage.query(`SELECT 1 AS one FROM metric_series WHERE metric_name = $1`, ['replica.probe.2'])).toEqual([{ one: 1 }]);
       const health = await storage.health();
-      expect(health.replica).toMatchObject({ status: 'ok', inRecovery: true });
+      expect(health.replica).toMatchObject({ status: 'ok', inRecovery: true, replayPaused: true });
+      // Paused with WAL pending: behind by the seconds since its last replayed commit, and by the bytes it has not replayed.
       expect(health.replica?.lagSeconds).toBeGreaterThanOrEqual(0.4);
+      expect(health.replica?.lagBytes).toBeGreaterThan(0);
     } finally {
       await storage.reader.query('SELECT pg_wal_replay_resume()');
     }
     await waitForReplay(`SELECT count(*)::int AS n FROM metric_series WHERE metric_name = $1`, ['replica.probe.2'], { n: 1 });
+    await expect.poll(async () => (await storage.health()).replica?.lagSeconds, { timeout: 5_000, interval: 100 }).toBe(0);
   });
 
   it('reports a replica that stopped answering as degraded health, while writes go on', async () => {

@@ -5,11 +5,15 @@
 // paused) they answer with what the replica has, while the primary already
 // holds the new rows; once replay resumes they catch up. A read that
 // refreshes a rollup first (candles from trades, daily stats) runs on the
-// primary and sees the fresh write. GET /health reports the replica's lag.
+// primary and sees the fresh write. GET /health reports the replica's lag:
+// 0 once it has replayed everything, however idle the primary. The metrics
+// query cache keeps no answer of a replica that lacks the engine's own
+// writes. The candle CSV export and the overview's row counts read the replica.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createStorage, type Storage } from '@ag/storage-core';
-import { openStorageServices, type StorageServices } from '@ag/storage-services';
+import { StorageEngine } from '@ag/storage-metrics';
+import { openStorageServices, StorageOverviewCache, type StorageServices } from '@ag/storage-services';
 import { describeUnless, privatePostgresUnavailableReason, startPrivatePostgres, type PrivatePostgres } from '@ag/storage-testing';
 import { createApiServer, type ApiServer } from '../src/index.js';
 
@@ -120,11 +124,12 @@ describeUnless(unavailable, 'stores and API read from a streaming replica [repli
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await snapshot()).toEqual(before);
       const health = await storage.health();
-      expect(health.replica).toMatchObject({ status: 'ok', inRecovery: true });
+      expect(health.replica).toMatchObject({ status: 'ok', inRecovery: true, replayPaused: true });
       expect(health.replica?.lagSeconds).toBeGreaterThan(0);
+      expect(health.replica?.lagBytes).toBeGreaterThan(0);
       const probe = await get('/health');
       expect(probe.status).toBe('ok');
-      expect(probe.replica).toMatchObject({ status: 'ok', inRecovery: true });
+      expect(probe.replica).toMatchObject({ status: 'ok', inRecovery: true, replayPaused: true });
       expect(probe.replica.lagSeconds).toBeGreaterThan(0);
     } finally {
       await storage.reader.query('SELECT pg_wal_replay_resume()');
@@ -152,5 +157,73 @@ describeUnless(unavailable, 'stores and API read from a streaming replica [repli
     }
     await caughtUp();
     expect((await services.marketData.queryTrades({ venue: 'binance', symbol: 'ETH-USD', ...range })).map((t) => t.tradeId)).toEqual(['replica-trade-1']);
+  });
+
+  it('GET /health reports lag 0 for a replica that has replayed everything, while the primary stays idle', async () => {
+    await caughtUp();
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await expect
+      .poll(async () => (await get('/health')).replica, { timeout: 5_000, interval: 100 })
+      .toMatchObject({ status: 'ok', inRecovery: true, lagSeconds: 0, lagBytes: 0, replayPaused: false });
+  });
+
+  it('the query cache keeps no answer of a replica that has not replayed the engine\'s own write: the read after catch-up is fresh', async () => {
+    const cached = new StorageEngine(storage, { query: { enable_cache: true, cache_ttl_sec: 600 } });
+    const read = async () => (await cached.queryMetrics({ name: 'replica.cached', ...range })).map((p) => p.value);
+    const at = (i: number) => ({ name: 'replica.cached', value: i, timestamp: T0 + i * MINUTE, labels: { venue: 'binance' } });
+    try {
+      await cached.insertMetricsBatch([at(1)]);
+      await caughtUp();
+      expect(await read()).toEqual([1]);
+      expect(await read()).toEqual([1]);
+      expect(cached.stats()).toMatchObject({ queryCacheMisses: 1, queryCacheHits: 1 });
+
+      await storage.reader.query('SELECT pg_wal_replay_pause()');
+      try {
+        // A fresh key (another range), so that the entry above does not answer.
+        const fresh = async () => (await cached.queryMetrics({ name: 'replica.cached', start: range.start, end: new Date(T0 + 30 * MINUTE) })).map((p) => p.value);
+        await cached.insertMetricsBatch([at(2)]);
+        // Stale, as every read of a lagging replica is, and not kept.
+        expect(await fresh()).toEqual([1]);
+        expect(await fresh()).toEqual([1]);
+        await storage.reader.query('SELECT pg_wal_replay_resume()');
+        await caughtUp();
+        expect(await fresh()).toEqual([1, 2]);
+        // Now the replica holds the write: the answer is kept. Both paused reads were misses.
+        expect(await fresh()).toEqual([1, 2]);
+        expect(cached.stats()).toMatchObject({ queryCacheMisses: 4, queryCacheHits: 2 });
+      } finally {
+        await storage.reader.query('SELECT pg_wal_replay_resume()');
+      }
+    } finally {
+      await cached.close();
+    }
+  });
+
+  it('the candle CSV export and the overview\'s row counts read the replica: a paused replica shows the older data', async () => {
+    const series = { venue: 'binance', symbol: 'SOL-USD', timeframe: '1m' as const, ...range };
+    const exported = async () => {
+      let text = '';
+      for await (const chunk of services.marketData.exportCandlesCsv(series)) text += String(chunk);
+      return text.trim().split('\n').slice(1).map((line) => line.split(',')[0]);
+    };
+    const overview = new StorageOverviewCache(services, 0);
+    await services.marketData.upsertCandles([{ ...candle(1), symbol: 'SOL-USD' }]);
+    await caughtUp();
+    const before = (await overview.get()).rows.candles ?? 0;
+    expect(await exported()).toEqual([iso(T0 + MINUTE)]);
+    await storage.reader.query('SELECT pg_wal_replay_pause()');
+    try {
+      await services.marketData.upsertCandles([{ ...candle(2), symbol: 'SOL-USD' }]);
+      const [{ n }] = (await storage.query<{ n: number }>('SELECT count(*)::int AS n FROM candles')) as [{ n: number }];
+      expect(n).toBe(before + 1);
+      expect(await exported()).toEqual([iso(T0 + MINUTE)]);
+      expect((await overview.get()).rows.candles).toBe(before);
+    } finally {
+      await storage.reader.query('SELECT pg_wal_replay_resume()');
+    }
+    await caughtUp();
+    expect(await exported()).toEqual([iso(T0 + MINUTE), iso(T0 + 2 * MINUTE)]);
+    expect((await overview.get()).rows.candles).toBe(before + 1);
   });
 });

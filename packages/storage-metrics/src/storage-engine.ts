@@ -88,6 +88,13 @@ export class StorageEngine {
     this.cache = new QueryCache(
       { enabled: merged.query.enable_cache, ttlSec: merged.query.cache_ttl_sec, maxEntries: merged.query.cache_max_entries },
       this.counters,
+      {
+        storage,
+        writesCompleted: () => {
+          const { written, duplicates } = this.sink.stats();
+          return written + duplicates;
+        },
+      },
     );
     const onDeadLetter = options.onDeadLetter;
     this.pipeline = new IngestPipeline<NormalizedPoint>(

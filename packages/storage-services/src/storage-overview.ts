@@ -3,6 +3,9 @@
 // jobs, the lifecycle scheduler, ingest counters and the connection pool.
 // Computing it takes a few dozen catalog queries, so it is cached for a few
 // seconds (the ingest counters and pool figures are read fresh every time).
+// The row counts and the database size are read from storage.reader (the
+// replica, with database.read_url); the tables' sizes, compression and jobs
+// come from the retention manager, on the primary.
 
 import type { IngestStats } from '@ag/storage-metrics';
 import { compressionFigures, type CompressionStatus, type JobHealth, type SchedulerStatus, type TableStorageStats } from '@ag/storage-retention';
@@ -79,8 +82,9 @@ export class StorageOverviewCache {
     const tables = await retention.getStorageStats();
     const compressionTables = await retention.checkCompressionStatus();
     const jobs = await retention.checkJobs();
-    const [size] = await storage.query<{ bytes: number }>(DATABASE_SIZE);
-    const rows = await countRows(storage, countedTables());
+    // The row counts scan whole tables: they run where reads go (storage.reader, the replica of database.read_url).
+    const [size] = await storage.readQuery<{ bytes: number }>(DATABASE_SIZE);
+    const rows = await countRows({ query: (sql, params) => storage.readQuery(sql, params) }, countedTables());
     const bytesBefore = compressionTables.reduce((n, t) => n + t.bytesBeforeCompression, 0);
     const bytesAfter = compressionTables.reduce((n, t) => n + t.bytesAfterCompression, 0);
     return {

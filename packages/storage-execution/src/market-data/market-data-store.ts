@@ -425,7 +425,7 @@ export class MarketDataStore {
   /** The bars of one series in [start, end) as CSV (see candles-csv.ts for the format). */
   exportCandlesCsv(query: CandleSeries & { start: Date | string | number; end: Date | string | number }): Readable {
     const q = parseInput(csvExportQuerySchema, query, 'query');
-    return exportCandlesCsv(this.storage.engine, q);
+    return exportCandlesCsv(this.storage.reader, q);
   }
 
   /** Imports bars from CSV, all or nothing; venue/symbol/timeframe columns may be given as defaults instead. */
