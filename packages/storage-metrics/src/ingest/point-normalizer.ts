@@ -8,7 +8,8 @@
 // with a quote or SQL is just another key), and a path exists only once its
 // labels passed validation. The same labels written in another key order are
 // another path to the same SeriesRef. Walking allocates nothing but the key
-// array; the cached series also carries its metric_series id once resolved.
+// array (a miss reads the values again into a snapshot that is validated and
+// cached); the cached series also carries its metric_series id once resolved.
 
 import { ValidationError } from '@ag/storage-core';
 import type { MetricPointInput, NormalizedPoint, SeriesRef } from '../metric-point.js';
@@ -91,14 +92,15 @@ export class PointNormalizer {
       return this.addSeries(name, EMPTY, EMPTY, field);
     }
     const keys = Object.keys(labels);
-    const values = new Array<unknown>(keys.length);
-    for (let i = 0; i < keys.length; i += 1) {
+    for (let i = 0; i < keys.length && node; i += 1) {
       const key = keys[i] as string;
-      const labelValue = (labels as Record<string, unknown>)[key];
-      values[i] = labelValue;
-      node = node?.children?.get(key)?.children?.get(labelValue);
+      node = node.children?.get(key)?.children?.get((labels as Record<string, unknown>)[key]);
     }
     if (node?.series) return node.series;
+    // A miss: read every value once more into a snapshot, and validate and
+    // cache exactly that (a getter cannot make the path differ from what was validated).
+    const values = new Array<unknown>(keys.length);
+    for (let i = 0; i < keys.length; i += 1) values[i] = (labels as Record<string, unknown>)[keys[i] as string];
     return this.addSeries(name, keys, values, field);
   }
 
