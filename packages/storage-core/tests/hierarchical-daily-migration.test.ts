@@ -25,6 +25,14 @@ SELECT coalesce(r.rolname, 'PUBLIC') AS grantee, a.privilege_type
 const DAILY_POLICY = `
 SELECT config->>'start_offset' AS start_offset, config->>'end_offset' AS end_offset, schedule_interval::text AS schedule
   FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate' AND hypertable_name = 'metrics_daily'`;
+/** The grants on metrics_daily's materialized hypertable (rollup routing reads it directly). */
+const MATERIALIZED_GRANTS = `
+SELECT coalesce(r.rolname, 'PUBLIC') AS grantee, a.privilege_type
+  FROM _timescaledb_catalog.continuous_agg d
+  JOIN _timescaledb_catalog.hypertable h ON h.id = d.mat_hypertable_id
+  JOIN pg_class c ON c.oid = format('%I.%I', h.schema_name, h.table_name)::regclass
+ CROSS JOIN LATERAL aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
+ WHERE d.user_view_name = 'metrics_daily' AND a.grantee <> c.relowner ORDER BY 1, 2`;
 /** The continuous aggregate metrics_daily reads from, or null. */
 const DAILY_PARENT = `
 SELECT coalesce(p.user_view_name, h.table_name) AS parent
@@ -108,6 +116,7 @@ describeEachEngine('hierarchical daily migration', ({ engine, adminUrl }) => {
     }
     expect(await parent(storage)).toBe('metrics_hourly');
     expect(await builtOn(storage)).toBe('metrics_hourly');
+    expect(await storage.query(MATERIALIZED_GRANTS)).toEqual(grants);
     // The September days are materialized, not only computed in real time.
     const materialized = await storage.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM metrics_daily WHERE bucket < $1
