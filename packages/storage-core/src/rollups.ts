@@ -11,6 +11,13 @@
 // A default refresh is recorded in ag_storage.rollups.last_refreshed_at;
 // refreshes of one rollup table are serialized by a transaction-level
 // advisory lock inside ag_storage.refresh_rollup_table.
+//
+// A rollup may be built on another (ag_storage.rollups.built_on: metrics_daily
+// on metrics_hourly where TimescaleDB has hierarchical continuous aggregates,
+// the trade candles of each width on the next finer one). Rollups are listed,
+// and so refreshed, in that order: a rollup after the one it is built on.
+// source_table is always the raw table underneath, so refreshing the rollups
+// of metric_points refreshes both levels.
 
 import type { Queryable } from './engines/engine.js';
 import { ValidationError } from './errors/storage-error.js';
@@ -31,6 +38,8 @@ export interface RollupInfo {
   changeColumn: string | null;
   /** When the library last refreshed it (null: never). */
   lastRefreshedAt: Date | null;
+  /** The rollup it is computed from (null: computed from sourceTable itself). */
+  builtOn: string | null;
 }
 
 export interface RefreshRange {
@@ -62,29 +71,55 @@ interface RollupRow {
   lookback_seconds: number;
   change_column: string | null;
   last_refreshed_at: Date | null;
+  built_on: string | null;
 }
 
+// built_on through to_jsonb: a database not yet migrated past
+// 20261203100000_hierarchical_daily_rollup lacks the column (nothing built on
+// another rollup there).
 const LIST_ROLLUPS = `
 SELECT view_name, source_table, bucket_column,
        extract(epoch FROM bucket_width)::int      AS bucket_seconds,
        kind,
        extract(epoch FROM refresh_lookback)::int  AS lookback_seconds,
-       change_column, last_refreshed_at
-  FROM ag_storage.rollups
+       change_column, last_refreshed_at,
+       to_jsonb(r) ->> 'built_on'                 AS built_on
+  FROM ag_storage.rollups r
  ORDER BY view_name`;
 
+/** Every rollup, by name, except that one built on another comes after it. */
 export async function listRollups(db: Queryable): Promise<RollupInfo[]> {
   const { rows } = await db.query<RollupRow>(LIST_ROLLUPS);
-  return rows.map((r) => ({
-    viewName: r.view_name,
-    sourceTable: r.source_table,
-    bucketColumn: r.bucket_column,
-    bucketSeconds: r.bucket_seconds,
-    kind: r.kind,
-    lookbackSeconds: r.lookback_seconds,
-    changeColumn: r.change_column,
-    lastRefreshedAt: r.last_refreshed_at,
-  }));
+  return inBuildOrder(
+    rows.map((r) => ({
+      viewName: r.view_name,
+      sourceTable: r.source_table,
+      bucketColumn: r.bucket_column,
+      bucketSeconds: r.bucket_seconds,
+      kind: r.kind,
+      lookbackSeconds: r.lookback_seconds,
+      changeColumn: r.change_column,
+      lastRefreshedAt: r.last_refreshed_at,
+      builtOn: r.built_on,
+    })),
+  );
+}
+
+/** Orders rollups so that each follows the one it is built on, keeping the given order otherwise. */
+function inBuildOrder(rollups: RollupInfo[]): RollupInfo[] {
+  const byName = new Map(rollups.map((r) => [r.viewName, r]));
+  const placed = new Set<string>();
+  const ordered: RollupInfo[] = [];
+  const place = (rollup: RollupInfo, path: Set<string>) => {
+    if (placed.has(rollup.viewName) || path.has(rollup.viewName)) return;
+    path.add(rollup.viewName);
+    const base = rollup.builtOn ? byName.get(rollup.builtOn) : undefined;
+    if (base) place(base, path);
+    placed.add(rollup.viewName);
+    ordered.push(rollup);
+  };
+  for (const rollup of rollups) place(rollup, new Set());
+  return ordered;
 }
 
 /** Brings one rollup up to date over a window. Must not be called inside a transaction. */

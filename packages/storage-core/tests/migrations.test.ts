@@ -160,7 +160,7 @@ describeEachEngine('migrations', ({ engine, adminUrl }) => {
     expect((await migrator.status()).find((s) => s.name === name)?.state).toBe('pending');
   });
 
-  it('runs a -- ag-storage:no-transaction migration statement by statement', async () => {
+  it('runs a -- ag-storage:no-transaction migration and down.sql statement by statement', async () => {
     const dir = copyMigrations();
     tempDirs.push(dir);
     const name = '20991231000001_outside_transaction';
@@ -170,7 +170,8 @@ describeEachEngine('migrations', ({ engine, adminUrl }) => {
       path.join(dir, name, 'migration.sql'),
       `-- ag-storage:no-transaction\nCREATE TABLE nt_probe (id int, note text DEFAULT 'a;b');\nVACUUM nt_probe;\nINSERT INTO nt_probe (id) VALUES (1);\n`,
     );
-    writeFileSync(path.join(dir, name, 'down.sql'), `DROP TABLE nt_probe;\n`);
+    // A down.sql may say so too.
+    writeFileSync(path.join(dir, name, 'down.sql'), `-- ag-storage:no-transaction\nVACUUM nt_probe;\nDROP TABLE nt_probe;\n`);
     const migrator = new Migrator(storage.engine, dir, storage.logger);
     expect((await migrator.migrate()).applied).toEqual([name]);
     expect(await storage.query(`SELECT id, note FROM nt_probe`)).toEqual([{ id: 1, note: 'a;b' }]);

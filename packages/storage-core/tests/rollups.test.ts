@@ -30,7 +30,8 @@ describeEachEngine('rollups', ({ engine, adminUrl }) => {
   it('lists the four rollups with their kind, bucket and lookback', async () => {
     // Other packages' migrations register rollups of their own: look at core's four.
     const core = ['fills_daily_stats', 'metrics_daily', 'metrics_hourly', 'orders_daily_stats'];
-    const rollups = (await listRollups(storage.engine)).filter((r) => core.includes(r.viewName));
+    const listed = (await listRollups(storage.engine)).filter((r) => core.includes(r.viewName));
+    const rollups = [...listed].sort((a, b) => a.viewName.localeCompare(b.viewName));
     expect(rollups.map((r) => [r.viewName, r.bucketSeconds, r.lookbackSeconds])).toEqual([
       ['fills_daily_stats', 86400, 7 * 86400],
       ['metrics_daily', 86400, 7 * 86400],
@@ -41,6 +42,10 @@ describeEachEngine('rollups', ({ engine, adminUrl }) => {
     expect(rollups.find((r) => r.viewName === 'metrics_hourly')?.kind).toBe(expected);
     expect(rollups.find((r) => r.viewName === 'orders_daily_stats')?.kind).toBe('table');
     expect(rollups.every((r) => r.lastRefreshedAt === null)).toBe(true);
+    // Where metrics_daily is built on metrics_hourly (hierarchical continuous aggregates) it is listed after it.
+    const daily = rollups.find((r) => r.viewName === 'metrics_daily');
+    expect(daily?.builtOn).toBe(storage.capabilities.continuousAggregates ? 'metrics_hourly' : null);
+    if (daily?.builtOn) expect(listed.map((r) => r.viewName).indexOf('metrics_hourly')).toBeLessThan(listed.indexOf(daily));
   });
 
   it('refreshes metrics_hourly to the statistics of the raw points and records when', async () => {

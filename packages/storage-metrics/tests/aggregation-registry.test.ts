@@ -1,10 +1,12 @@
 // The aggregation registry against the schema every engine migrates to: each
 // rollup column an entry claims (stored values and merge states) exists in
 // metrics_hourly / metrics_daily, checked in information_schema so that a
-// forgotten column fails here and not as a runtime SQL error; and the help
-// text lists every aggregation.
+// forgotten column fails here and not as a runtime SQL error; a metrics_daily
+// built on metrics_hourly holds no column of an aggregation the registry does
+// not read from daily; and the help text lists every aggregation.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { listRollups } from '@ag/storage-core';
 import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
 import { AGGREGATION_REGISTRY, AGGREGATIONS, MERGE_STATE_COLUMNS, describeAggregations, type AggregationDefinition, type RollupLevel } from '../src/index.js';
 
@@ -39,6 +41,16 @@ describeEachEngine('aggregation registry', ({ engine, adminUrl }) => {
 
   it.each(AGGREGATIONS.map((a) => [a]))('%s: every rollup column it reads (stored value, merge states) exists', (name) => {
     expect(missingColumns(AGGREGATION_REGISTRY[name], columns)).toEqual([]);
+  });
+
+  it('finds in a metrics_daily built on metrics_hourly only columns the registry reads from daily', async () => {
+    const daily = (await listRollups(storage.engine)).find((r) => r.viewName === 'metrics_daily');
+    if (daily?.builtOn !== 'metrics_hourly') return;
+    const hourlyOnly = AGGREGATIONS.map((a) => AGGREGATION_REGISTRY[a] as AggregationDefinition)
+      .filter((def) => !def.storedIn.includes('metrics_daily'))
+      .map((def) => def.rollupColumn);
+    expect(hourlyOnly).toEqual(expect.arrayContaining(['stddev', 'p50']));
+    expect([...(columns.get('metrics_daily') ?? [])].filter((c) => hourlyOnly.includes(c))).toEqual([]);
   });
 
   it('catches an entry whose rollup column was forgotten in the migration', () => {

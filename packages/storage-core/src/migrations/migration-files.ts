@@ -16,6 +16,8 @@ export interface MigrationFile {
   downSql: string | undefined;
   /** `-- ag-storage:no-transaction` at the top: run statement by statement, outside a transaction. */
   transactional: boolean;
+  /** The same for down.sql (true when there is none). */
+  downTransactional: boolean;
 }
 
 const NO_TRANSACTION_DIRECTIVE = /^\s*--\s*ag-storage:no-transaction\b/im;
@@ -46,12 +48,14 @@ export function readMigrationFiles(directory: string): MigrationFile[] {
       if (!existsSync(upPath)) throw new MigrationError(`migration ${name} has no migration.sql`, { migration: name });
       const sql = readFileSync(upPath, 'utf8');
       const downPath = path.join(folder, 'down.sql');
+      const downSql = existsSync(downPath) ? readFileSync(downPath, 'utf8') : undefined;
       return {
         name,
         sql,
         checksum: checksumOf(sql),
-        downSql: existsSync(downPath) ? readFileSync(downPath, 'utf8') : undefined,
+        downSql,
         transactional: !NO_TRANSACTION_DIRECTIVE.test(sql),
+        downTransactional: downSql === undefined || !NO_TRANSACTION_DIRECTIVE.test(downSql),
       };
     });
 }

@@ -2,7 +2,8 @@
 // exactly as Prisma does, so `prisma migrate deploy` run elsewhere sees them
 // as applied. Holds Prisma's own advisory lock while working, so two
 // migrators (ours or Prisma's) never run at once. Each migration runs in one
-// transaction unless it starts with `-- ag-storage:no-transaction`.
+// transaction unless it starts with `-- ag-storage:no-transaction`; so does
+// each down.sql (a rollback), by its own first line.
 
 import { randomUUID } from 'node:crypto';
 import type { Engine, Queryable } from '../engines/engine.js';
@@ -121,10 +122,17 @@ export class Migrator {
           });
         }
         const row = currentRow(rows, target.name) as MigrationRow;
-        await inTransaction(session, target.name, async () => {
-          await session.exec(file.downSql as string);
-          await session.query(`UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE id = $1`, [row.id]);
-        });
+        const markRolledBack = () => session.query(`UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE id = $1`, [row.id]);
+        if (file.downTransactional) {
+          await inTransaction(session, target.name, async () => {
+            await session.exec(file.downSql as string);
+            await markRolledBack();
+          });
+        } else {
+          // Statement by statement; the migration stays applied until the last one succeeded.
+          await runStatements(session, target.name, file.downSql);
+          await markRolledBack();
+        }
         this.logger.info({ migration: target.name }, 'migration rolled back');
         rolledBack.push(target.name);
       }
@@ -250,20 +258,32 @@ async function applyStatementByStatement(session: Queryable, file: MigrationFile
      VALUES ($1, $2, $3, clock_timestamp(), 0)`,
     [id, file.checksum, file.name],
   );
-  const statements = splitSqlStatements(file.sql);
+  await runStatements(session, file.name, file.sql, (message) =>
+    session.query(`UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1`, [id, message]).then(() => undefined),
+  );
+  await session.query(
+    `UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`,
+    [id],
+  );
+}
+
+/** Runs a script's statements one by one, outside a transaction; a failure names the statement. */
+async function runStatements(
+  session: Queryable,
+  migration: string,
+  script: string,
+  onFailure: (message: string) => Promise<void> = async () => undefined,
+): Promise<void> {
+  const statements = splitSqlStatements(script);
   for (const [index, statement] of statements.entries()) {
     try {
       await session.exec(statement);
     } catch (error) {
       const message = `statement ${index + 1} of ${statements.length} failed: ${(error as Error).message}`;
-      await session.query(`UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1`, [id, message]);
-      throw asMigrationError(error, file.name);
+      await onFailure(message);
+      throw asMigrationError(error, migration);
     }
   }
-  await session.query(
-    `UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`,
-    [id],
-  );
 }
 
 function asMigrationError(error: unknown, migration: string): MigrationError {
