@@ -60,9 +60,10 @@ export function rollupRoutingAvailable(capabilities: Pick<Capabilities, 'continu
 
 /** Where a continuous aggregate lives in TimescaleDB's catalog (fixed for its lifetime). */
 const CONTINUOUS_AGGREGATE_IDS = `
-SELECT c.mat_hypertable_id, c.raw_hypertable_id, h.schema_name, h.table_name
+SELECT c.mat_hypertable_id, c.raw_hypertable_id, h.schema_name, h.table_name, p.user_view_name AS built_on
   FROM _timescaledb_catalog.continuous_agg c
   JOIN _timescaledb_catalog.hypertable h ON h.id = c.mat_hypertable_id
+  LEFT JOIN _timescaledb_catalog.continuous_agg p ON p.mat_hypertable_id = c.raw_hypertable_id
  WHERE c.user_view_schema = 'public' AND c.user_view_name = $1`;
 
 /**
@@ -94,6 +95,8 @@ interface ContinuousAggregateIds {
   raw_hypertable_id: number;
   schema_name: string;
   table_name: string;
+  /** The continuous aggregate it is built on (metrics_daily on metrics_hourly), or null. */
+  built_on: string | null;
 }
 
 export class RollupRouter {
@@ -161,6 +164,9 @@ export class RollupRouter {
         ]);
         const state = rows[0];
         if (!state?.complete) return undefined;
+        // Built on another continuous aggregate: its logs know nothing of raw rows that one has
+        // not materialized yet, so that one must be complete over the range too.
+        if (ids.built_on && !(await this.completeRelation(ids.built_on as RollupView, startMs, endMs, widthMs))) return undefined;
         return state.below_watermark ? `${quoteIdentifier(ids.schema_name)}.${quoteIdentifier(ids.table_name)}` : quoteIdentifier(view);
       }
       if (kind === 'table') {
