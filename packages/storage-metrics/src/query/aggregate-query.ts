@@ -4,8 +4,9 @@
 // then optional gap filling.
 
 import type { Queryable } from '@ag/storage-core';
-import { bucketStartMs, mergePlanSql, rawAggregateSql, rowsPlanSql, segmentParameters } from './aggregate-sql.js';
+import { bucketStartMs, planSql, rawAggregateSql, segmentParameters } from './aggregate-sql.js';
 import type { Aggregation } from './aggregation-registry.js';
+import { unpackBuckets, type PackedGroupRow } from './packed-buckets.js';
 import type { NormalizedAggregateQuery } from './query-options.js';
 import type { RollupRouter } from './rollup-routing.js';
 import type { SeriesInfo } from './series-lookup.js';
@@ -25,8 +26,12 @@ export type AggregatedResult = AggregatedMetric[] & {
   truncated: boolean;
   /** The coarsest rollup read, or 'raw' when only raw points were. */
   source: 'raw' | 'metrics_hourly' | 'metrics_daily';
-  /** Where each part of [start, end) was read from, in time order. */
-  segments: Array<{ source: 'raw' | 'metrics_hourly' | 'metrics_daily'; start: Date; end: Date }>;
+  /**
+   * Where each part of [start, end) was read from, in time order; `asStored`:
+   * the rollup's rows are the result rows as stored (bucket width = rollup
+   * width, each group one series), not re-aggregated.
+   */
+  segments: Array<{ source: 'raw' | 'metrics_hourly' | 'metrics_daily'; start: Date; end: Date; asStored: boolean }>;
 };
 
 interface Group {
@@ -34,8 +39,6 @@ interface Group {
   labels: Record<string, string>;
   seriesCount: number;
 }
-
-type AggregateRow = { group_id: number; bucket: Date } & Record<string, number | null>;
 
 export async function runAggregateQuery(
   db: Queryable,
@@ -46,24 +49,25 @@ export async function runAggregateQuery(
 ): Promise<AggregatedResult> {
   const { groups, seriesIds, groupIds } = groupSeries(series, query.groupBy);
   const route = router && groups.length > 0 ? await router.route(query, groups.every((g) => g.seriesCount === 1)) : undefined;
-  let rows: AggregateRow[] = [];
+  let byGroup: AggregatedMetric[][] = [];
   if (seriesIds.length > 0) {
     const params: unknown[] = [seriesIds, groupIds, new Date(query.startMs), query.bucketMs, new Date(query.endMs), maxResults + 1];
     let sql = rawAggregateSql(query.aggregations);
     if (route) {
       const { numbered, extra } = segmentParameters(route.segments);
-      sql = route.mode === 'rows' ? rowsPlanSql(query.aggregations, numbered) : mergePlanSql(query.aggregations, numbered);
+      sql = planSql(query.aggregations, numbered, route.mode);
       params.push(...extra);
     }
-    rows = (await db.query<AggregateRow>(sql, params)).rows;
+    byGroup = toMetrics((await db.query<PackedGroupRow>(sql, params)).rows, groups, query.aggregations);
   }
-  const results = query.fill === 'none' ? rows.map((row) => toMetric(row, groups, query.aggregations)) : fillGaps(rows, groups, query, maxResults + 1);
+  const results = query.fill === 'none' ? byGroup.flat() : fillGaps(byGroup, groups, query, maxResults + 1);
   const truncated = results.length > maxResults;
   if (truncated) results.length = maxResults;
-  const segments = (route?.segments ?? [{ source: 'raw' as const, startMs: query.startMs, endMs: query.endMs }]).map((s) => ({
+  const segments = (route?.segments ?? [{ source: 'raw' as const, startMs: query.startMs, endMs: query.endMs, asStored: false }]).map((s) => ({
     source: s.source,
     start: new Date(s.startMs),
     end: new Date(s.endMs),
+    asStored: s.asStored,
   }));
   return Object.assign(results, { truncated, source: route?.view ?? ('raw' as const), segments });
 }
@@ -94,11 +98,19 @@ function groupSeries(series: SeriesInfo[], groupBy: string[]): { groups: Group[]
   return { groups, seriesIds, groupIds };
 }
 
-function toMetric(row: AggregateRow, groups: Group[], aggregations: Aggregation[]): AggregatedMetric {
-  const group = groups[row.group_id] as Group;
-  const metric: AggregatedMetric = { name: group.name, bucket: row.bucket, labels: { ...group.labels } };
-  for (const a of aggregations) metric[a] = row[a] === null || row[a] === undefined ? null : Number(row[a]);
-  return metric;
+/** Result rows of each group (by group id, in bucket order) from the packed group rows. */
+function toMetrics(packed: PackedGroupRow[], groups: Group[], aggregations: Aggregation[]): AggregatedMetric[][] {
+  const byGroup: AggregatedMetric[][] = groups.map(() => []);
+  for (const row of packed) {
+    const group = groups[row.group_id] as Group;
+    const out = byGroup[row.group_id] as AggregatedMetric[];
+    for (const { bucketMs, values } of unpackBuckets(row.buckets, aggregations.length)) {
+      const metric: AggregatedMetric = { name: group.name, bucket: new Date(bucketMs), labels: { ...group.labels } };
+      aggregations.forEach((a, i) => (metric[a] = values[i] as number | null));
+      out.push(metric);
+    }
+  }
+  return byGroup;
 }
 
 /**
@@ -106,23 +118,17 @@ function toMetric(row: AggregateRow, groups: Group[], aggregations: Aggregation[
  * null values ('null') or the previous bucket's values ('previous'; null
  * before the first bucket with data).
  */
-function fillGaps(rows: AggregateRow[], groups: Group[], query: NormalizedAggregateQuery, limit: number): AggregatedMetric[] {
-  const byGroup = new Map<number, Map<number, AggregateRow>>();
-  for (const row of rows) {
-    let buckets = byGroup.get(row.group_id);
-    if (!buckets) byGroup.set(row.group_id, (buckets = new Map()));
-    buckets.set(row.bucket.getTime(), row);
-  }
+function fillGaps(byGroup: AggregatedMetric[][], groups: Group[], query: NormalizedAggregateQuery, limit: number): AggregatedMetric[] {
   const first = bucketStartMs(query.startMs, query.bucketMs);
   const out: AggregatedMetric[] = [];
   groups.forEach((group, groupId) => {
-    const buckets = byGroup.get(groupId);
+    const buckets = new Map((byGroup[groupId] ?? []).map((row) => [row.bucket.getTime(), row]));
     let previous: AggregatedMetric | undefined;
     for (let t = first; t < query.endMs && out.length < limit; t += query.bucketMs) {
-      const row = buckets?.get(t);
+      const row = buckets.get(t);
       if (row) {
-        previous = toMetric(row, groups, query.aggregations);
-        out.push(previous);
+        previous = row;
+        out.push(row);
         continue;
       }
       const filled: AggregatedMetric = { name: group.name, bucket: new Date(t), labels: { ...group.labels } };
