@@ -34,7 +34,7 @@ import {
   type MetricQuery,
   type SeriesQuery,
 } from './query/query-options.js';
-import { readPointPage, type PointPage } from './query/range-query.js';
+import { RangeReader, readPointPage, type PointPage } from './query/range-query.js';
 import { RollupRouter } from './query/rollup-routing.js';
 import { findSeries, listMetricNames, type SeriesInfo } from './query/series-lookup.js';
 
@@ -65,6 +65,7 @@ export class StorageEngine {
   private readonly sink: PointSink;
   private readonly pipeline: IngestPipeline<NormalizedPoint>;
   private readonly router: RollupRouter;
+  private readonly ranges: RangeReader;
   private readonly cache: QueryCache;
   private readonly logger: Logger;
   private readonly flushListeners = new Set<(event: FlushEvent) => void>();
@@ -85,6 +86,7 @@ export class StorageEngine {
     this.resolver = new SeriesResolver(storage.engine, merged.ingestion.series_cache_size);
     this.sink = new PointSink(storage.engine, this.resolver);
     this.router = new RollupRouter(storage.reader, this.logger);
+    this.ranges = new RangeReader(storage.reader);
     this.cache = new QueryCache(
       { enabled: merged.query.enable_cache, ttlSec: merged.query.cache_ttl_sec, maxEntries: merged.query.cache_max_entries },
       this.counters,
@@ -185,12 +187,10 @@ export class StorageEngine {
     this.assertOpen();
     const q = parseMetricQuery(query, this.config.query.max_results);
     return this.cache.get('points', q, async () => {
-      const series = await this.seriesMap(q.names, q.labels);
-      if (series.size === 0) return Object.assign([] as MetricPoint[], { truncated: false });
-      const page = await readPointPage(this.storage.reader, q, series, q.limit + 1, undefined);
-      const truncated = page.points.length > q.limit;
-      if (truncated) page.points.length = q.limit;
-      return Object.assign(page.points, { truncated });
+      const points = await this.ranges.read(q, q.limit + 1);
+      const truncated = points.length > q.limit;
+      if (truncated) points.length = q.limit;
+      return Object.assign(points, { truncated });
     });
   }
 
@@ -263,6 +263,7 @@ export class StorageEngine {
     this.closed = true;
     await this.pipeline.close();
     this.cache.clear();
+    this.ranges.clear();
   }
 
   // -------------------------------------------------------------- internal

@@ -32,8 +32,12 @@ export interface SqlSegment {
   endParam: number;
 }
 
-const ORDERED_AND_LIMITED = `
- ORDER BY 1, 2
+/**
+ * The row limit $6 applies in (group, bucket) order. `ordered` false: the
+ * caller proved the answer has fewer rows than the limit, so no sort is
+ * needed here (the packed text is put in bucket order by unpackBuckets).
+ */
+const limitedSql = (ordered: boolean) => `${ordered ? '\n ORDER BY 1, 2' : ''}
  LIMIT $6`;
 
 function rawColumns(aggregations: readonly Aggregation[]): string {
@@ -58,8 +62,8 @@ function storedBranch(aggregations: readonly Aggregation[], s: SqlSegment): stri
 }
 
 /** Every aggregation computed from the raw points of [$3, $5), packed per group. */
-export function rawAggregateSql(aggregations: readonly Aggregation[]): string {
-  return packedByGroupSql(rawBranch(aggregations, 3, 5) + ORDERED_AND_LIMITED, aggregations);
+export function rawAggregateSql(aggregations: readonly Aggregation[], ordered: boolean): string {
+  return packedByGroupSql(rawBranch(aggregations, 3, 5) + limitedSql(ordered), aggregations);
 }
 
 /**
@@ -70,7 +74,7 @@ export function rawAggregateSql(aggregations: readonly Aggregation[]): string {
  * bucket). Stored and merged buckets never coincide: a stored segment covers
  * whole result buckets only.
  */
-export function planSql(aggregations: readonly Aggregation[], segments: readonly SqlSegment[], mode: 'rows' | 'merge'): string {
+export function planSql(aggregations: readonly Aggregation[], segments: readonly SqlSegment[], mode: 'rows' | 'merge', ordered: boolean): string {
   const stored = segments.filter((s) => s.asStored).map((s) => storedBranch(aggregations, s));
   const others = segments.filter((s) => !s.asStored);
   const computed =
@@ -81,7 +85,7 @@ export function planSql(aggregations: readonly Aggregation[], segments: readonly
         : [];
   const inner = `SELECT * FROM (
 ${[...stored, ...computed].join('\nUNION ALL\n')}
-) u${ORDERED_AND_LIMITED}`;
+) u${limitedSql(ordered)}`;
   return packedByGroupSql(inner, aggregations);
 }
 
