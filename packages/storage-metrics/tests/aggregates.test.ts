@@ -389,5 +389,13 @@ describeEachEngine('aggregates', ({ engine, adminUrl }) => {
       await refreshAllRollups(storage.engine, { sourceTable: 'metric_points', start: new Date(T0), end: new Date(T0 + DAY) });
       await compare(q, 'metrics_hourly', ['raw', 'metrics_hourly', 'raw']);
     });
+
+    it('includes a series that starts matching a filter after the filter was read', async () => {
+      const q: AggregateQuery = { name: 'agg.remembered', start: T0, end: T0 + HOUR, bucket: '1h', aggregations: ['count'], groupBy: 'venue' };
+      await metrics.insertMetricsBatch([{ name: 'agg.remembered', value: 1, timestamp: T0 + 1, labels: { venue: 'a' } }]);
+      expect((await metrics.queryAggregated(q)).map((r) => [r.labels.venue, r.count])).toEqual([['a', 1]]);
+      await metrics.insertMetricsBatch([{ name: 'agg.remembered', value: 2, timestamp: T0 + 2, labels: { venue: 'b' } }]);
+      expect((await metrics.queryAggregated(q)).map((r) => [r.labels.venue, r.count])).toEqual([['a', 1], ['b', 1]]);
+    });
   });
 });

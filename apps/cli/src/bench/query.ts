@@ -195,7 +195,7 @@ async function runEngine(engine: BenchEngine, options: BenchOptions, report: (ro
           ? await pointsIn(ids, s.start.getTime(), s.end.getTime())
           : await count(`SELECT count(*) AS n FROM ${s.source} WHERE series_id = ANY($1::int[]) AND bucket >= $2 AND bucket < $3`, [ids, s.start, s.end]);
       }
-      const plan = lib.segments.map((s) => s.source).join('+');
+      const plan = lib.segments.map((s) => `${s.source}${s.asStored ? ' (as stored)' : ''}`).join('+');
       const sqlT = await timed(`${label}, hand-written SQL over raw points`, async () => (await storage.query(rawSql, params)).length, { rowsScanned: await pointsIn(ids, q.start, q.end) }, true);
       const libT = await timed(`${label} (queryAggregated)`, async () => (await metrics.queryAggregated(query)).length, { rowsScanned: libScanned, plan, ...(target ? { target } : {}) });
       if (q.aggregations.every((a) => rollupExpr[a])) {

@@ -8,6 +8,7 @@ import { bucketStartMs, planSql, rawAggregateSql, segmentParameters } from './ag
 import type { Aggregation } from './aggregation-registry.js';
 import { unpackBuckets, type PackedGroupRow } from './packed-buckets.js';
 import type { NormalizedAggregateQuery } from './query-options.js';
+import { matchCheckParameters, type CheckedRead, type MatchCheck } from './remembered-series.js';
 import type { RollupRouter } from './rollup-routing.js';
 import type { SeriesInfo } from './series-lookup.js';
 
@@ -46,21 +47,28 @@ export async function runAggregateQuery(
   query: NormalizedAggregateQuery,
   series: SeriesInfo[],
   maxResults: number,
-): Promise<AggregatedResult> {
+  check: MatchCheck | undefined,
+): Promise<CheckedRead<AggregatedResult>> {
   const { groups, seriesIds, groupIds } = groupSeries(series, query.groupBy);
   const route = router && groups.length > 0 ? await router.route(query, groups.every((g) => g.seriesCount === 1)) : undefined;
   let byGroup: AggregatedMetric[][] = [];
+  let seriesUnchanged: boolean | undefined = true;
   if (seriesIds.length > 0) {
     const params: unknown[] = [seriesIds, groupIds, new Date(query.startMs), query.bucketMs, new Date(query.endMs), maxResults + 1];
     // Sorted by the server only when the limit can cut the answer (a sort of 7,200 rows: ~3 ms).
     const mayExceedLimit = groups.length * bucketCount(query) > maxResults;
-    let sql = rawAggregateSql(query.aggregations, mayExceedLimit);
+    let sql: string;
     if (route) {
       const { numbered, extra } = segmentParameters(route.segments);
-      sql = planSql(query.aggregations, numbered, route.mode, mayExceedLimit);
       params.push(...extra);
+      sql = planSql(query.aggregations, numbered, route.mode, mayExceedLimit, check ? params.length + 1 : undefined);
+    } else {
+      sql = rawAggregateSql(query.aggregations, mayExceedLimit, check ? params.length + 1 : undefined);
     }
-    byGroup = toMetrics((await db.query<PackedGroupRow>(sql, params)).rows, groups, query.aggregations);
+    if (check) params.push(...matchCheckParameters(check));
+    const { rows } = await db.query<PackedGroupRow>(sql, params);
+    byGroup = toMetrics(rows, groups, query.aggregations);
+    seriesUnchanged = rows[0]?.series_unchanged;
   }
   const results = query.fill === 'none' ? byGroup.flat() : fillGaps(byGroup, groups, query, maxResults + 1);
   const truncated = results.length > maxResults;
@@ -71,7 +79,7 @@ export async function runAggregateQuery(
     end: new Date(s.endMs),
     asStored: s.asStored,
   }));
-  return Object.assign(results, { truncated, source: route?.view ?? ('raw' as const), segments });
+  return { result: Object.assign(results, { truncated, source: route?.view ?? ('raw' as const), segments }), seriesUnchanged };
 }
 
 /** Buckets the range touches: an upper bound of each group's rows. */

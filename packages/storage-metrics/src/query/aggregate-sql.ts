@@ -61,9 +61,12 @@ function storedBranch(aggregations: readonly Aggregation[], s: SqlSegment): stri
  WHERE r.series_id = ANY($1::int[]) AND r.bucket >= $${s.startParam} AND r.bucket < $${s.endParam} AND $4::int8 > 0`;
 }
 
-/** Every aggregation computed from the raw points of [$3, $5), packed per group. */
-export function rawAggregateSql(aggregations: readonly Aggregation[], ordered: boolean): string {
-  return packedByGroupSql(rawBranch(aggregations, 3, 5) + limitedSql(ordered), aggregations);
+/**
+ * Every aggregation computed from the raw points of [$3, $5), packed per
+ * group; `checkParam`: where the match check's parameters start, if any.
+ */
+export function rawAggregateSql(aggregations: readonly Aggregation[], ordered: boolean, checkParam: number | undefined): string {
+  return packedByGroupSql(rawBranch(aggregations, 3, 5) + limitedSql(ordered), aggregations, checkParam);
 }
 
 /**
@@ -74,7 +77,13 @@ export function rawAggregateSql(aggregations: readonly Aggregation[], ordered: b
  * bucket). Stored and merged buckets never coincide: a stored segment covers
  * whole result buckets only.
  */
-export function planSql(aggregations: readonly Aggregation[], segments: readonly SqlSegment[], mode: 'rows' | 'merge', ordered: boolean): string {
+export function planSql(
+  aggregations: readonly Aggregation[],
+  segments: readonly SqlSegment[],
+  mode: 'rows' | 'merge',
+  ordered: boolean,
+  checkParam: number | undefined,
+): string {
   const stored = segments.filter((s) => s.asStored).map((s) => storedBranch(aggregations, s));
   const others = segments.filter((s) => !s.asStored);
   const computed =
@@ -86,7 +95,7 @@ export function planSql(aggregations: readonly Aggregation[], segments: readonly
   const inner = `SELECT * FROM (
 ${[...stored, ...computed].join('\nUNION ALL\n')}
 ) u${limitedSql(ordered)}`;
-  return packedByGroupSql(inner, aggregations);
+  return packedByGroupSql(inner, aggregations, checkParam);
 }
 
 /** Segments with their parameter numbers, and the extra parameters ($7...) their inner boundaries need. */
