@@ -34,7 +34,8 @@ import {
   type MetricQuery,
   type SeriesQuery,
 } from './query/query-options.js';
-import { readPointPage, type PointPage } from './query/range-query.js';
+import { readPointPage, readPoints, type PointPage } from './query/range-query.js';
+import { RememberedSeries } from './query/remembered-series.js';
 import { RollupRouter } from './query/rollup-routing.js';
 import { findSeries, listMetricNames, type SeriesInfo } from './query/series-lookup.js';
 
@@ -65,6 +66,7 @@ export class StorageEngine {
   private readonly sink: PointSink;
   private readonly pipeline: IngestPipeline<NormalizedPoint>;
   private readonly router: RollupRouter;
+  private readonly remembered: RememberedSeries;
   private readonly cache: QueryCache;
   private readonly logger: Logger;
   private readonly flushListeners = new Set<(event: FlushEvent) => void>();
@@ -85,6 +87,7 @@ export class StorageEngine {
     this.resolver = new SeriesResolver(storage.engine, merged.ingestion.series_cache_size);
     this.sink = new PointSink(storage.engine, this.resolver);
     this.router = new RollupRouter(storage.reader, this.logger);
+    this.remembered = new RememberedSeries(storage.reader);
     this.cache = new QueryCache(
       { enabled: merged.query.enable_cache, ttlSec: merged.query.cache_ttl_sec, maxEntries: merged.query.cache_max_entries },
       this.counters,
@@ -192,12 +195,10 @@ export class StorageEngine {
     this.assertOpen();
     const q = parseMetricQuery(query, this.config.query.max_results);
     return this.cache.get('points', q, async () => {
-      const series = await this.seriesMap(q.names, q.labels);
-      if (series.size === 0) return Object.assign([] as MetricPoint[], { truncated: false });
-      const page = await readPointPage(this.storage.reader, q, series, q.limit + 1, undefined);
-      const truncated = page.points.length > q.limit;
-      if (truncated) page.points.length = q.limit;
-      return Object.assign(page.points, { truncated });
+      const points = await readPoints(this.storage.reader, this.remembered, q, q.limit + 1);
+      const truncated = points.length > q.limit;
+      if (truncated) points.length = q.limit;
+      return Object.assign(points, { truncated });
     });
   }
 
@@ -226,11 +227,10 @@ export class StorageEngine {
   async queryAggregated(query: AggregateQuery): Promise<AggregatedResult> {
     this.assertOpen();
     const q = parseAggregateQuery(query);
-    return this.cache.get('aggregate', q, async () => {
-      const series = await findSeries(this.storage.reader, q.names, q.labels);
-      const router = this.config.query.route_to_rollups ? this.router : undefined;
-      return runAggregateQuery(this.storage.reader, router, q, series, this.config.query.max_results);
-    });
+    const router = this.config.query.route_to_rollups ? this.router : undefined;
+    return this.cache.get('aggregate', q, () =>
+      this.remembered.read(q.names, q.labels, (series, check) => runAggregateQuery(this.storage.reader, router, q, series, this.config.query.max_results, check)),
+    );
   }
 
   /** The newest point of every matching series with points (all series when no filter is given), at most query.max_results. */
@@ -270,6 +270,7 @@ export class StorageEngine {
     this.closed = true;
     await this.pipeline.close();
     this.cache.clear();
+    this.remembered.clear();
   }
 
   // -------------------------------------------------------------- internal

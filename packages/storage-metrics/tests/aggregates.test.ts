@@ -280,6 +280,47 @@ describeEachEngine('aggregates', ({ engine, adminUrl }) => {
       await compare({ name: 'agg.price', start: T0 + 1000, end: T0 + 5 * HOUR, bucket: '2h', aggregations: ['p95'], groupBy: 'venue' }, 'raw', ['raw']);
     });
 
+    const storedOf = (result: AggregatedResult) => result.segments.map((s) => `${s.source}${s.asStored ? ' as stored' : ''}`);
+
+    it('reads hourly rows as stored for mergeable aggregations when each group is one series, the partial edges from raw points, across a gap', async () => {
+      const aggregations: Aggregation[] = ['count', 'sum', 'avg', 'min', 'max', 'first', 'last'];
+      const q = { name: 'agg.price', start: T0 + 17 * 60_000 + 3_000, end: T0 + 20 * HOUR + 41_000, bucket: '1h', aggregations, groupBy: 'venue' } satisfies AggregateQuery;
+      const routed = await compare(q, 'metrics_hourly', ['raw', 'metrics_hourly', 'raw']);
+      if (rollupRoutingAvailable(storage.capabilities)) expect(storedOf(routed)).toEqual(['raw', 'metrics_hourly as stored', 'raw']);
+      expectSameResults(routed, oracle(rows, { names: ['agg.price'], start: q.start, end: q.end, bucketMs: HOUR, groupByVenue: true, aggregations }));
+      expect(routed.some((r) => r.bucket.getTime() === GAP.start)).toBe(false);
+    });
+
+    it('fills the gap of a stored-rows answer like the raw one', async () => {
+      const q: AggregateQuery = { name: 'agg.price', start: T0 + 90_000, end: T0 + 9 * HOUR, bucket: '1h', aggregations: ['count', 'max', 'avg'], groupBy: 'venue', fill: 'null' };
+      const routed = await compare(q, 'metrics_hourly', ['raw', 'metrics_hourly']);
+      expect(routed.filter((r) => r.bucket.getTime() === GAP.start).map((r) => [r.labels.venue, r.count, r.max])).toEqual([['x', 0, null], ['y', 0, null]]);
+    });
+
+    it('merges hourly rows (not as stored) when a group holds several series', async () => {
+      const q = { name: 'agg.price', start: T0 + 17 * 60_000, end: T0 + 20 * HOUR + 41_000, bucket: '1h', aggregations: ['count', 'sum', 'avg', 'min', 'max'] } satisfies AggregateQuery;
+      const routed = await compare(q, 'metrics_hourly', ['raw', 'metrics_hourly', 'raw']);
+      expect(routed.segments.some((s) => s.asStored)).toBe(false);
+      expectSameResults(routed, oracle(rows, { names: ['agg.price'], start: q.start, end: q.end, bucketMs: HOUR, groupByVenue: false, aggregations: ['count', 'sum', 'avg', 'min', 'max'] }));
+    });
+
+    it('reads daily rows as stored for daily buckets of one series per group, the partial days merged from hourly rows and raw points', async () => {
+      const aggregations: Aggregation[] = ['count', 'sum', 'avg', 'min', 'max', 'first', 'last'];
+      const q = { name: 'agg.price', start: T0 + 1234, end: T0 + 3 * DAY - 90 * 60_000, bucket: '1d', aggregations, groupBy: 'venue' } satisfies AggregateQuery;
+      const routed = await compare(q, 'metrics_daily', ['raw', 'metrics_hourly', 'metrics_daily', 'metrics_hourly', 'raw']);
+      if (rollupRoutingAvailable(storage.capabilities)) expect(storedOf(routed)).toEqual(['raw', 'metrics_hourly', 'metrics_daily as stored', 'metrics_hourly', 'raw']);
+      expectSameResults(routed, oracle(rows, { names: ['agg.price'], start: q.start, end: q.end, bucketMs: DAY, groupByVenue: true, aggregations }));
+    });
+
+    it('cuts a stored-rows answer at query.max_results in (group, bucket) order', async () => {
+      const small = new StorageEngine(storage, { query: { max_results: 30 } });
+      const q: AggregateQuery = { name: 'agg.price', start: T0 + 60_000, end: T0 + DAY, bucket: '1h', aggregations: ['count', 'max'], groupBy: 'venue' };
+      const cut = await small.queryAggregated(q);
+      expect([cut.length, cut.truncated]).toEqual([30, true]);
+      expectSameResults(cut, (await raw.queryAggregated(q)).slice(0, 30));
+      await small.close();
+    });
+
     it('answers any range as the raw points do (property: random edges, widths and aggregations)', async () => {
       const widths = ['1h', '2h', '6h', '1d'];
       await fc.assert(
@@ -347,6 +388,14 @@ describeEachEngine('aggregates', ({ engine, adminUrl }) => {
       expect(stale.find((r) => r.labels.venue === 'y' && r.bucket.getTime() === T0 + 9 * HOUR)?.max).toBe(3_000_000);
       await refreshAllRollups(storage.engine, { sourceTable: 'metric_points', start: new Date(T0), end: new Date(T0 + DAY) });
       await compare(q, 'metrics_hourly', ['raw', 'metrics_hourly', 'raw']);
+    });
+
+    it('includes a series that starts matching a filter after the filter was read', async () => {
+      const q: AggregateQuery = { name: 'agg.remembered', start: T0, end: T0 + HOUR, bucket: '1h', aggregations: ['count'], groupBy: 'venue' };
+      await metrics.insertMetricsBatch([{ name: 'agg.remembered', value: 1, timestamp: T0 + 1, labels: { venue: 'a' } }]);
+      expect((await metrics.queryAggregated(q)).map((r) => [r.labels.venue, r.count])).toEqual([['a', 1]]);
+      await metrics.insertMetricsBatch([{ name: 'agg.remembered', value: 2, timestamp: T0 + 2, labels: { venue: 'b' } }]);
+      expect((await metrics.queryAggregated(q)).map((r) => [r.labels.venue, r.count])).toEqual([['a', 1], ['b', 1]]);
     });
   });
 });

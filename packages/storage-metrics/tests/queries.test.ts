@@ -203,4 +203,27 @@ describeEachEngine('queries', ({ engine, adminUrl }) => {
       expect(metrics.stats()).toMatchObject({ queryCacheHits: 0, queryCacheMisses: 0 });
     });
   });
+
+  // Last: these write points and series the tests above do not expect.
+  describe('queryMetrics with remembered series', () => {
+    it('includes a series that starts matching a filter after the filter was read (the remembered series are checked on every read)', async () => {
+      const reader = new StorageEngine(storage);
+      const filter = { name: 'q.late', labels: { region: 'ap' }, start: T0, end: T0 + HOUR };
+      await reader.insertMetricsBatch([{ name: 'q.late', value: 1, timestamp: T0 + 1000, labels: { host: 'x', region: 'ap' } }]);
+      expect((await reader.queryMetrics(filter)).map((p) => p.labels.host)).toEqual(['x']);
+      await reader.insertMetricsBatch([{ name: 'q.late', value: 2, timestamp: T0 + 2000, labels: { host: 'y', region: 'ap' } }]);
+      expect((await reader.queryMetrics(filter)).map((p) => [p.labels.host, p.value])).toEqual([['x', 1], ['y', 2]]);
+      await reader.close();
+    });
+
+    it('returns an empty range of remembered series as empty, and their points once written', async () => {
+      const reader = new StorageEngine(storage);
+      const range = { name: 'q.cpu', labels: { host: 'a' }, start: T0 + 1000 * HOUR, end: T0 + 1001 * HOUR };
+      await reader.queryMetrics({ ...range, start: T0, end: T0 + HOUR });
+      expect(await reader.queryMetrics(range)).toHaveLength(0);
+      await reader.insertMetricsBatch([{ name: 'q.cpu', value: 7, timestamp: range.start + 5, labels: { host: 'a', region: 'eu' } }]);
+      expect((await reader.queryMetrics(range)).map((p) => p.value)).toEqual([7]);
+      await reader.close();
+    });
+  });
 });

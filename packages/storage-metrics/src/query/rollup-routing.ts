@@ -9,6 +9,9 @@
 //   per series) from raw, hourly and daily parts together ('merge'); the
 //   others only when one rollup row is one result row, with the partial edge
 //   buckets computed whole from raw points ('rows');
+// - a rollup row is read as stored, not re-aggregated, wherever it is one
+//   result row: the bucket width equals the rollup's and each result group is
+//   one series (then the mergeable aggregations merge only the edge buckets);
 // - the rollup is complete over each segment it serves:
 //   * a continuous aggregate (TimescaleDB): no pending invalidation, in
 //     TimescaleDB's own logs, overlaps the segment below the watermark (above
@@ -37,12 +40,17 @@ export type RollupView = RollupLevel;
 export interface RoutedSegment extends Segment {
   /** 'raw', or what to read, as quoted SQL: the view, or its materialized hypertable. */
   relation: string;
+  /** Rollup rows are result rows, read as stored (bucket width = rollup width, one series per group). */
+  asStored: boolean;
 }
 
 export interface RollupRoute {
   /** The coarsest rollup read. */
   view: RollupView;
-  /** 'rows': rollup rows are result rows (edges computed raw); 'merge': partial states of every segment merged. */
+  /**
+   * 'rows': rollup rows are result rows, edges computed whole from raw points;
+   * 'merge': partial states of every segment not read as stored, merged.
+   */
   mode: 'rows' | 'merge';
   /** Tiles [start, end) in time order. */
   segments: RoutedSegment[];
@@ -111,6 +119,8 @@ export class RollupRouter {
 
   /** Where to read each part of the range, or undefined for the raw points only. */
   async route(query: NormalizedAggregateQuery, oneSeriesPerGroup: boolean): Promise<RollupRoute | undefined> {
+    const asStored = (level: RollupLevelWidth) =>
+      oneSeriesPerGroup && query.bucketMs === level.widthMs && query.aggregations.every((a) => aggregationDefinition(a).storedIn.includes(level.view));
     let mode: RollupRoute['mode'];
     let levels: RollupLevelWidth[];
     if (mergeable(query.aggregations, oneSeriesPerGroup)) {
@@ -118,9 +128,7 @@ export class RollupRouter {
       levels = ROLLUP_LEVELS.filter((l) => query.bucketMs % l.widthMs === 0);
     } else {
       mode = 'rows';
-      levels = oneSeriesPerGroup
-        ? ROLLUP_LEVELS.filter((l) => query.bucketMs === l.widthMs && query.aggregations.every((a) => aggregationDefinition(a).storedIn.includes(l.view)))
-        : [];
+      levels = ROLLUP_LEVELS.filter(asStored);
     }
     while (levels.length > 0) {
       const segments = planSegments(query.startMs, query.endMs, levels);
@@ -128,7 +136,7 @@ export class RollupRouter {
       let incomplete: RollupLevelWidth | undefined;
       for (const segment of segments) {
         if (segment.source === 'raw') {
-          routed.push({ ...segment, relation: 'raw' });
+          routed.push({ ...segment, relation: 'raw', asStored: false });
           continue;
         }
         const level = levels.find((l) => l.view === segment.source) as RollupLevelWidth;
@@ -137,7 +145,7 @@ export class RollupRouter {
           incomplete = level;
           break;
         }
-        routed.push({ ...segment, relation });
+        routed.push({ ...segment, relation, asStored: asStored(level) });
       }
       if (incomplete) {
         levels = levels.filter((l) => l !== incomplete);

@@ -16,13 +16,15 @@ interface SeriesRow {
   labels: Record<string, string>;
 }
 
+/** The series filter, over metric_series: names ($namesParam, null for all) and label containment ($labelsParam). */
+export const seriesFilterSql = (namesParam: number, labelsParam: number) =>
+  `($${namesParam}::text[] IS NULL OR metric_name = ANY($${namesParam}::text[])) AND labels @> $${labelsParam}::jsonb`;
+
 const SERIES_MATCHING = `
 SELECT id, metric_name, labels
   FROM metric_series
- WHERE ($1::text[] IS NULL OR metric_name = ANY($1::text[])) AND labels @> $2::jsonb
+ WHERE ${seriesFilterSql(1, 2)}
  ORDER BY metric_name, id`;
-
-const SERIES_BY_IDS = `SELECT id, metric_name, labels FROM metric_series WHERE id = ANY($1::int[])`;
 
 const METRIC_NAMES = `SELECT DISTINCT metric_name FROM metric_series ORDER BY metric_name`;
 
