@@ -12,6 +12,12 @@ const T0 = Date.parse('2026-11-01T00:00:00Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
+const UNTRACKED = 'metric_points is not tracked here (a hypertable: no transition-table triggers)';
+function skipUntracked(skip: (note?: string) => void, meta: object): void {
+  (meta as Record<string, unknown>).skipReason = UNTRACKED;
+  skip(UNTRACKED);
+}
+
 describeEachEngine('rollup change tracking', ({ engine, adminUrl }) => {
   let storage: TestStorage;
   let tracked = false;
@@ -37,15 +43,15 @@ describeEachEngine('rollup change tracking', ({ engine, adminUrl }) => {
     await storage.execute('DELETE FROM ag_storage.rollup_bucket_changes');
   });
 
-  it('marks every hourly bucket of a narrow batch\'s span, untouched ones between included', async ({ skip }) => {
-    if (!tracked) skip('metric_points is not tracked here (a hypertable: no transition-table triggers)');
+  it('marks every hourly bucket of a narrow batch\'s span, untouched ones between included', async ({ skip, task }) => {
+    if (!tracked) skipUntracked(skip, task.meta);
     await insert([T0 + 10 * 60_000, T0 + 3 * HOUR + 5 * 60_000]);
     expect(await marked('metrics_hourly')).toEqual([T0, T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR]);
     expect(await marked('metrics_daily')).toEqual([T0]);
   });
 
-  it('marks only the buckets a wide batch\'s rows fall in, however far apart (1970 and 9999)', async ({ skip }) => {
-    if (!tracked) skip('metric_points is not tracked here (a hypertable: no transition-table triggers)');
+  it('marks only the buckets a wide batch\'s rows fall in, however far apart (1970 and 9999)', async ({ skip, task }) => {
+    if (!tracked) skipUntracked(skip, task.meta);
     const far = Date.parse('9999-12-31T23:00:00Z');
     const epoch = Date.parse('1970-01-01T00:30:00Z');
     await insert([epoch, T0 + 5 * 60_000, T0 + 9 * HOUR, far]);
@@ -53,15 +59,15 @@ describeEachEngine('rollup change tracking', ({ engine, adminUrl }) => {
     expect(await marked('metrics_daily')).toEqual([Date.parse('1970-01-01T00:00:00Z'), T0, Date.parse('9999-12-31T00:00:00Z')]);
   });
 
-  it('treats each rollup by its own width: 9 hours apart is wide hourly and narrow daily', async ({ skip }) => {
-    if (!tracked) skip('metric_points is not tracked here (a hypertable: no transition-table triggers)');
+  it('treats each rollup by its own width: 9 hours apart is wide hourly and narrow daily', async ({ skip, task }) => {
+    if (!tracked) skipUntracked(skip, task.meta);
     await insert([T0 + 23 * HOUR, T0 + 32 * HOUR]);
     expect(await marked('metrics_hourly')).toEqual([T0 + 23 * HOUR, T0 + 32 * HOUR]);
     expect(await marked('metrics_daily')).toEqual([T0, T0 + DAY]);
   });
 
-  it('marks the buckets of both the old and the new time of an updated row', async ({ skip }) => {
-    if (!tracked) skip('metric_points is not tracked here (a hypertable: no transition-table triggers)');
+  it('marks the buckets of both the old and the new time of an updated row', async ({ skip, task }) => {
+    if (!tracked) skipUntracked(skip, task.meta);
     await insert([T0 + 5 * 60_000]);
     await storage.execute('DELETE FROM ag_storage.rollup_bucket_changes');
     await storage.query(`UPDATE metric_points SET time = $1 WHERE series_id = 1`, [iso(T0 + 2 * DAY + 5 * 60_000)]);
