@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshAllRollups, ValidationError } from '@ag/storage-core';
 import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
 import fc from 'fast-check';
+import { expectSameResults } from './support/expect-same-results.js';
 import { AGGREGATIONS, StorageEngine, rollupRoutingAvailable, type AggregatedMetric, type AggregatedResult, type Aggregation, type AggregateQuery } from '../src/index.js';
 
 const DAY = 86_400_000;
@@ -94,19 +95,6 @@ function oracle(rows: Row[], q: { names: string[]; start: number; end: number; b
     .sort((a, b) => a.name.localeCompare(b.name) || (a.labels.venue ?? '').localeCompare(b.labels.venue ?? '') || a.bucket.getTime() - b.bucket.getTime());
 }
 
-/** Equal, with stddev allowed a relative 1e-9 (its running computation depends on row order). */
-function expectSameResults(actual: AggregatedMetric[], expected: AggregatedMetric[]) {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((row, i) => {
-    const want = expected[i] as AggregatedMetric;
-    const { stddev: gotStddev, ...got } = row;
-    const { stddev: wantStddev, ...rest } = want;
-    expect(got).toEqual(rest);
-    if (wantStddev === undefined) return;
-    if (wantStddev === null || gotStddev === null) expect(gotStddev).toBe(wantStddev);
-    else expect(Math.abs((gotStddev as number) - wantStddev)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(wantStddev)));
-  });
-}
 
 describeEachEngine('aggregates', ({ engine, adminUrl }) => {
   let storage: TestStorage;

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listRollups, refreshAllRollups } from '@ag/storage-core';
 import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
+import { expectSameResults } from './support/expect-same-results.js';
 import { StorageEngine, rollupRoutingAvailable, type AggregatedMetric, type AggregateQuery, type Aggregation } from '../src/index.js';
 
 const DAY = 86_400_000;
@@ -40,17 +41,6 @@ const STORED_DAILY = `
 SELECT bucket, series_id, count::int8 AS count, sum, avg, min, max, first, last
   FROM metrics_daily WHERE series_id = ANY($1) ORDER BY 2, 1`;
 
-function expectSameResults(actual: AggregatedMetric[], expected: AggregatedMetric[]) {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((row, i) => {
-    const want = expected[i] as AggregatedMetric;
-    const { stddev: gotStddev, ...got } = row;
-    const { stddev: wantStddev, ...rest } = want;
-    expect(got).toEqual(rest);
-    if (wantStddev === undefined || wantStddev === null || gotStddev === null) expect(gotStddev).toBe(wantStddev);
-    else expect(Math.abs((gotStddev as number) - wantStddev)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(wantStddev)));
-  });
-}
 
 describeEachEngine('hierarchical daily rollup', ({ engine, adminUrl }) => {
   let storage: TestStorage;
