@@ -7,55 +7,40 @@
 -- sends the few untouched ones among them to the raw points until the next
 -- refresh); a wider statement records exactly the buckets its rows fall in,
 -- as before (so a batch holding 1970 and 9999 stays cheap). The wide branch
--- is skipped unless some rollup needs it.
+-- is skipped unless some rollup needs it. One statement serves inserts and
+-- updates: only the source of the changed times differs.
 CREATE OR REPLACE FUNCTION ag_storage.record_rollup_bucket_changes() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 DECLARE
-  origin CONSTANT TIMESTAMPTZ := TIMESTAMPTZ '2000-01-01 00:00:00+00';
-  narrow_buckets CONSTANT INT := 8;
+  -- The changed rows' times: an update changes both its old and its new time.
+  changed CONSTANT TEXT := CASE TG_OP
+    WHEN 'UPDATE' THEN '(SELECT time FROM new_rows UNION ALL SELECT time FROM old_rows)'
+    ELSE '(SELECT time FROM new_rows)' END;
   low TIMESTAMPTZ;
   high TIMESTAMPTZ;
-  wide BOOLEAN;
 BEGIN
-  IF TG_OP = 'UPDATE' THEN
-    SELECT min(t), max(t) INTO low, high FROM (SELECT time AS t FROM new_rows UNION ALL SELECT time FROM old_rows) changed;
-  ELSE
-    SELECT min(time), max(time) INTO low, high FROM new_rows;
-  END IF;
+  EXECUTE format('SELECT min(time), max(time) FROM %s changed', changed) INTO low, high;
   IF low IS NULL THEN
     RETURN NULL;
   END IF;
-  wide := EXISTS (SELECT 1 FROM ag_storage.rollups r JOIN ag_storage.tracked_rollups t USING (view_name)
-                   WHERE r.source_table = TG_TABLE_NAME AND high - low >= r.bucket_width * narrow_buckets);
-  IF TG_OP = 'UPDATE' THEN
+  -- $1 low, $2 high, $3 whether some rollup needs the wide branch; a rollup
+  -- is narrow for this statement when its rows span fewer than 8 of its buckets.
+  EXECUTE format($sql$
     INSERT INTO ag_storage.rollup_bucket_changes AS c (view_name, bucket, changed_by)
     SELECT touched.view_name, touched.bucket, pg_current_xact_id()
       FROM (SELECT r.view_name, b AS bucket
               FROM ag_storage.rollups r JOIN ag_storage.tracked_rollups t USING (view_name)
-             CROSS JOIN LATERAL generate_series(date_bin(r.bucket_width, low, origin), high, r.bucket_width) AS b
-             WHERE r.source_table = TG_TABLE_NAME AND high - low < r.bucket_width * narrow_buckets
+             CROSS JOIN LATERAL generate_series(date_bin(r.bucket_width, $1, TIMESTAMPTZ '2000-01-01 00:00:00+00'), $2, r.bucket_width) AS b
+             WHERE r.source_table = %1$L AND $2 - $1 < r.bucket_width * 8
             UNION
-            SELECT r.view_name, date_bin(r.bucket_width, changed.time, origin)
+            SELECT r.view_name, date_bin(r.bucket_width, changed.time, TIMESTAMPTZ '2000-01-01 00:00:00+00')
               FROM ag_storage.rollups r JOIN ag_storage.tracked_rollups t USING (view_name)
-             CROSS JOIN (SELECT time FROM new_rows UNION ALL SELECT time FROM old_rows) changed
-             WHERE wide AND r.source_table = TG_TABLE_NAME AND high - low >= r.bucket_width * narrow_buckets) touched
+             CROSS JOIN %2$s changed
+             WHERE $3 AND r.source_table = %1$L AND $2 - $1 >= r.bucket_width * 8) touched
      ORDER BY touched.view_name, touched.bucket
-    ON CONFLICT (view_name, bucket) DO UPDATE SET changed_by = excluded.changed_by;
-  ELSE
-    INSERT INTO ag_storage.rollup_bucket_changes AS c (view_name, bucket, changed_by)
-    SELECT touched.view_name, touched.bucket, pg_current_xact_id()
-      FROM (SELECT r.view_name, b AS bucket
-              FROM ag_storage.rollups r JOIN ag_storage.tracked_rollups t USING (view_name)
-             CROSS JOIN LATERAL generate_series(date_bin(r.bucket_width, low, origin), high, r.bucket_width) AS b
-             WHERE r.source_table = TG_TABLE_NAME AND high - low < r.bucket_width * narrow_buckets
-            UNION
-            SELECT r.view_name, date_bin(r.bucket_width, new_rows.time, origin)
-              FROM ag_storage.rollups r JOIN ag_storage.tracked_rollups t USING (view_name)
-             CROSS JOIN new_rows
-             WHERE wide AND r.source_table = TG_TABLE_NAME AND high - low >= r.bucket_width * narrow_buckets) touched
-     ORDER BY touched.view_name, touched.bucket
-    ON CONFLICT (view_name, bucket) DO UPDATE SET changed_by = excluded.changed_by;
-  END IF;
+    ON CONFLICT (view_name, bucket) DO UPDATE SET changed_by = excluded.changed_by$sql$, TG_TABLE_NAME, changed)
+  USING low, high, EXISTS (SELECT 1 FROM ag_storage.rollups r JOIN ag_storage.tracked_rollups t USING (view_name)
+                            WHERE r.source_table = TG_TABLE_NAME AND high - low >= r.bucket_width * 8);
   RETURN NULL;
 END
 $fn$;
