@@ -239,7 +239,7 @@ export class StorageEngine {
     const q = parseSeriesQuery(query);
     return this.cache.get('latest', q, async () => {
       const max = this.config.query.max_results;
-      const points = await readLatestPoints(this.storage.reader, q.names, q.labels, max + 1);
+      const points = await readLatestPoints(this.storage.reader, this.remembered, q.names, q.labels, max + 1);
       const truncated = points.length > max;
       if (truncated) points.length = max;
       return Object.assign(points, { truncated });

@@ -226,4 +226,42 @@ describeEachEngine('queries', ({ engine, adminUrl }) => {
       await reader.close();
     });
   });
+
+  describe('queryLatest with remembered series', () => {
+    it('includes a series that starts matching after the filter was read, and moves with each newer point', async () => {
+      const reader = new StorageEngine(storage);
+      await reader.insertMetricsBatch([{ name: 'q.latest', value: 1, timestamp: T0 + 1000, labels: { host: 'x' } }]);
+      expect((await reader.queryLatest({ name: 'q.latest' })).map((p) => [p.labels.host, p.value])).toEqual([['x', 1]]);
+      await reader.insertMetricsBatch([
+        { name: 'q.latest', value: 2, timestamp: T0 + 2000, labels: { host: 'y' } },
+        { name: 'q.latest', value: 3, timestamp: T0 + 3000, labels: { host: 'x' } },
+      ]);
+      const latest = await reader.queryLatest({ name: 'q.latest' });
+      expect(latest.map((p) => [p.labels.host, p.value, p.timestamp.getTime()])).toEqual([['x', 3, T0 + 3000], ['y', 2, T0 + 2000]]);
+      await reader.close();
+    });
+
+    it('orders by name then series, and a caller changing the labels it got does not change the next answer', async () => {
+      const reader = new StorageEngine(storage);
+      const first = await reader.queryLatest({ labels: { region: 'eu' } });
+      const firstKeys = first.map(key);
+      expect(first.map((p) => p.name)).toEqual([...first.map((p) => p.name)].sort());
+      expect(new Set(first.map((p) => p.name)).size).toBeGreaterThan(1);
+      (first[0] as { labels: Record<string, string> }).labels.region = 'changed';
+      const second = await reader.queryLatest({ labels: { region: 'eu' } });
+      expect(second.map(key)).toEqual(firstKeys);
+      await reader.close();
+    });
+
+    it('truncates at max_results after ordering, the same on a remembered read', async () => {
+      const reader = new StorageEngine(storage, { query: { max_results: 2 } });
+      const all = await metrics.queryLatest();
+      const once = await reader.queryLatest();
+      const again = await reader.queryLatest();
+      expect(once.map(key)).toEqual(all.slice(0, 2).map(key));
+      expect(again.map(key)).toEqual(once.map(key));
+      expect(once.truncated && again.truncated).toBe(true);
+      await reader.close();
+    });
+  });
 });

@@ -1,36 +1,60 @@
 // queryLatest: the newest point of each matching series, in one statement:
-// the series filter over metric_series, then one ORDER BY time DESC LIMIT 1
-// probe per series on the (series_id, time) primary key through a LATERAL
-// subquery. One statement beats looking the series up first (measured on
-// both engines: a statement costs about 1 ms embedded).
+// one ORDER BY time DESC LIMIT 1 probe per series on the (series_id, time)
+// primary key through a LATERAL subquery over the series ids. The ids (and
+// the names and labels the answer carries) are the ones the filter matched
+// before, checked in the same statement (remembered-series.ts), so a repeated
+// read neither filters metric_series for its rows nor returns labels as JSON.
+// Measured on PostgreSQL with 100 series: the filter-and-labels statement was
+// 2.8x the bare lateral probe over known ids.
 
 import type { Queryable } from '@ag/storage-core';
 import type { MetricPoint } from '../metric-point.js';
+import { matchCheckColumn, matchCheckParameters, type CheckedRead, type MatchCheck, type RememberedSeries } from './remembered-series.js';
+import type { SeriesInfo } from './series-lookup.js';
 
-const LATEST_POINTS = `
-SELECT s.metric_name, s.labels, l.time, l.value
-  FROM metric_series s
+interface LatestRow {
+  ord: string;
+  time: Date;
+  value: number;
+  series_unchanged?: boolean;
+}
+
+/** $1 ids in answer order, $2 limit; the match check's parameters follow from $3. */
+const latestSql = (check: boolean) => `
+SELECT s.ord, l.time, l.value${check ? `,\n       ${matchCheckColumn(3)}` : ''}
+  FROM unnest($1::int[]) WITH ORDINALITY AS s(id, ord)
  CROSS JOIN LATERAL (
         SELECT p.time, p.value
           FROM metric_points p
          WHERE p.series_id = s.id
          ORDER BY p.time DESC
          LIMIT 1) AS l
- WHERE ($1::text[] IS NULL OR s.metric_name = ANY($1::text[])) AND s.labels @> $2::jsonb
- ORDER BY s.metric_name, s.id
- LIMIT $3`;
+ ORDER BY s.ord
+ LIMIT $2`;
 
-/** Latest points of the matching series (series without points are left out), at most `limit`. */
-export async function readLatestPoints(
+const byNameThenId = (a: SeriesInfo, b: SeriesInfo) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id);
+
+/** Latest points of the matching series, ordered by name then series id (series without points are left out), at most `limit`. */
+export function readLatestPoints(
   db: Queryable,
+  remembered: RememberedSeries,
   names: string[] | null,
   labels: Record<string, string>,
   limit: number,
 ): Promise<MetricPoint[]> {
-  const { rows } = await db.query<{ metric_name: string; labels: Record<string, string>; time: Date; value: number }>(LATEST_POINTS, [
-    names,
-    JSON.stringify(labels),
-    limit,
-  ]);
-  return rows.map((row) => ({ name: row.metric_name, value: row.value, timestamp: row.time, labels: row.labels }));
+  return remembered.read(names, labels, async (series, check): Promise<CheckedRead<MetricPoint[]>> => {
+    if (series.length === 0) return { result: [], seriesUnchanged: true };
+    return readLatestOf([...series].sort(byNameThenId), limit, db, check);
+  });
+}
+
+async function readLatestOf(ordered: SeriesInfo[], limit: number, db: Queryable, check: MatchCheck | undefined): Promise<CheckedRead<MetricPoint[]>> {
+  const params: unknown[] = [ordered.map((s) => s.id), limit];
+  if (check) params.push(...matchCheckParameters(check));
+  const { rows } = await db.query<LatestRow>(latestSql(check !== undefined), params);
+  const result = rows.map((row) => {
+    const info = ordered[Number(row.ord) - 1] as SeriesInfo;
+    return { name: info.name, value: row.value, timestamp: row.time, labels: { ...info.labels } };
+  });
+  return { result, seriesUnchanged: rows[0]?.series_unchanged };
 }
