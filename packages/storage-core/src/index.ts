@@ -5,7 +5,7 @@ export { createStorage, type CreateStorageOptions, type Storage } from './storag
 export { primaryWalPosition, readerFor, readerHasReplayed, type ReadRouting } from './read-routing.js';
 export { loadConfig, validateConfig, resolveEnvReferences, type LoadConfigOptions } from './config/load-config.js';
 export { storageConfigSchema, type StorageConfig, type DeepPartial } from './config/config-schema.js';
-export type { Engine, EngineKind, EngineTraits, Queryable, QueryResult, PoolStats } from './engines/engine.js';
+export type { Engine, EngineKind, EngineTraits, Queryable, QueryResult, PoolStats, StatementOptions } from './engines/engine.js';
 export { DEFAULT_DATABASE_URL, parseDatabaseUrl, resolveDatabaseUrl } from './engines/open-engine.js';
 export { copyTextValue } from './engines/copy-text.js';
 export { detectCapabilities, type Capabilities, type TimescaleLicense } from './capabilities.js';

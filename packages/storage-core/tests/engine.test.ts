@@ -2,7 +2,7 @@
 // sessions, COPY, and the Prisma client sharing the connection safely.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestStorage, describeEachEngine, type TestStorage } from '@ag/storage-testing';
+import { createTestStorage, describeEachEngine, requireTrait, type TestStorage } from '@ag/storage-testing';
 import { copyTextValue, StorageError } from '../src/index.js';
 
 describeEachEngine('engine', ({ engine, adminUrl }) => {
@@ -83,6 +83,35 @@ describeEachEngine('engine', ({ engine, adminUrl }) => {
     const error = await storage.engine.copyFrom(`COPY engine_probe (id, note) FROM STDIN`, `200\tok\nnot-a-number\tbad\n`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
     expect(await storage.query(`SELECT id FROM engine_probe WHERE id = 200`)).toEqual([]);
+  });
+
+  it('answers a statement sent prepared like one sent plain, call after call, whatever the parameters', async () => {
+    const sql = `SELECT $1::int + id AS n, $2::text AS t FROM generate_series(1, 3) AS id ORDER BY id`;
+    for (const [n, t] of [[1, 'a'], [40, `it's; DROP TABLE engine_probe`], [-7, '']] as const) {
+      const plain = await storage.engine.query(sql, [n, t]);
+      for (let call = 0; call < 7; call += 1) expect(await storage.engine.query(sql, [n, t], { prepared: true })).toEqual(plain);
+    }
+    await storage.transaction(async (tx) => {
+      expect((await tx.query(sql, [2, 'tx'], { prepared: true })).rows).toEqual((await tx.query(sql, [2, 'tx'])).rows);
+    });
+  });
+
+  it('keeps working after a prepared statement fails on its parameters', async () => {
+    const sql = `SELECT 10 / $1::int AS q`;
+    expect((await storage.engine.query(sql, [2], { prepared: true })).rows).toEqual([{ q: 5 }]);
+    await expect(storage.engine.query(sql, [0], { prepared: true })).rejects.toBeInstanceOf(StorageError);
+    expect((await storage.engine.query(sql, [5], { prepared: true })).rows).toEqual([{ q: 2 }]);
+  });
+
+  it('keeps a statement sent prepared prepared on its connection, planned once', async (ctx) => {
+    requireTrait(ctx, storage.engine.traits, 'preparedStatements');
+    const sql = `SELECT count(*) AS n FROM engine_probe WHERE id > $1::int`;
+    await storage.engine.withSession(async (session) => {
+      await session.query(sql, [0], { prepared: true });
+      await session.query(sql, [1], { prepared: true });
+      const prepared = await session.query<{ n: number }>(`SELECT count(*) AS n FROM pg_prepared_statements WHERE statement = $1`, [sql]);
+      expect(prepared.rows).toEqual([{ n: 1 }]);
+    });
   });
 
   it('refuses queries after close', async () => {

@@ -253,6 +253,23 @@ describeEachEngine('queries', ({ engine, adminUrl }) => {
       await reader.close();
     });
 
+    it('leaves out a remembered series that another client relabelled so that it no longer matches, and includes the one it now matches', async () => {
+      const reader = new StorageEngine(storage);
+      await reader.insertMetricsBatch([
+        { name: 'q.moved', value: 1, timestamp: T0 + 1000, labels: { desk: 'a' } },
+        { name: 'q.moved', value: 2, timestamp: T0 + 1000, labels: { desk: 'b' } },
+      ]);
+      const filter = { name: 'q.moved', labels: { desk: 'a' } };
+      const range = { ...filter, start: T0, end: T0 + HOUR };
+      expect((await reader.queryLatest(filter)).map((p) => p.value)).toEqual([1]);
+      expect((await reader.queryMetrics(range)).map((p) => p.value)).toEqual([1]);
+      await storage.execute(`UPDATE metric_series SET labels = '{"desk": "c"}' WHERE metric_name = 'q.moved' AND labels = '{"desk": "a"}'`);
+      await storage.execute(`UPDATE metric_series SET labels = '{"desk": "a"}' WHERE metric_name = 'q.moved' AND labels = '{"desk": "b"}'`);
+      expect((await reader.queryLatest(filter)).map((p) => [p.value, p.labels.desk])).toEqual([[2, 'a']]);
+      expect((await reader.queryMetrics(range)).map((p) => [p.value, p.labels.desk])).toEqual([[2, 'a']]);
+      await reader.close();
+    });
+
     it('truncates at max_results after ordering, the same on a remembered read', async () => {
       const reader = new StorageEngine(storage, { query: { max_results: 2 } });
       const all = await metrics.queryLatest();

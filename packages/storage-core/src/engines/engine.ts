@@ -14,10 +14,22 @@ export interface QueryResult<T> {
   rowCount: number;
 }
 
+/** How one statement is sent. */
+export interface StatementOptions {
+  /**
+   * A statement the library runs very often with the same text (a hot read):
+   * a server keeps it prepared on each connection, parsed and planned once,
+   * so a call costs only its execution. An engine without named statements
+   * ignores it. Only for statements whose best plan does not depend on the
+   * parameter values (no time ranges over chunks).
+   */
+  prepared?: boolean;
+}
+
 /** Anything SQL can be sent to: the engine itself, a session or a transaction. */
 export interface Queryable {
   /** One statement, parameters as $1..$n (always parameters, never interpolation). */
-  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: StatementOptions): Promise<QueryResult<T>>;
   /** One or more statements without parameters (DDL, scripts). */
   exec(sql: string): Promise<void>;
   /**
@@ -40,6 +52,8 @@ export interface EngineTraits {
   readonly sharedAcrossProcesses: boolean;
   /** statement_timeout cancels a statement that runs too long (the WASM build has no timers). */
   readonly statementTimeout: boolean;
+  /** Statements sent with `{ prepared: true }` stay prepared on their connection (an engine without named statements plans each call). */
+  readonly preparedStatements: boolean;
 }
 
 export interface PoolStats {

@@ -27,7 +27,7 @@ export interface PGliteEngineOptions {
 export class PGliteEngine implements Engine {
   readonly kind = 'pglite' as const;
   /** In process, one connection, no background workers, one process per directory (PGlite cannot be shared). */
-  readonly traits: EngineTraits = { singleConnection: true, advisoryLocks: false, backgroundJobs: false, sharedAcrossProcesses: false, statementTimeout: false };
+  readonly traits: EngineTraits = { singleConnection: true, advisoryLocks: false, backgroundJobs: false, sharedAcrossProcesses: false, statementTimeout: false, preparedStatements: false };
   readonly displayUrl: string;
   private readonly db: PGlite;
   private readonly mutex = new Mutex();

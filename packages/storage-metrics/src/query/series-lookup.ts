@@ -26,11 +26,33 @@ SELECT id, metric_name, labels
  WHERE ${seriesFilterSql(1, 2)}
  ORDER BY metric_name, id`;
 
+// The generation row is always there, so the statement returns it even when no series matches.
+const SERIES_MATCHING_WITH_GENERATION = `
+SELECT g.generation, s.id, s.metric_name, s.labels
+  FROM ag_storage.series_generation g
+  LEFT JOIN LATERAL (
+        SELECT id, metric_name, labels
+          FROM metric_series
+         WHERE ${seriesFilterSql(1, 2)}) s ON true
+ ORDER BY s.metric_name, s.id`;
+
 const METRIC_NAMES = `SELECT DISTINCT metric_name FROM metric_series ORDER BY metric_name`;
 
 export async function findSeries(db: Queryable, names: string[] | null, labels: Record<string, string>): Promise<SeriesInfo[]> {
   const { rows } = await db.query<SeriesRow>(SERIES_MATCHING, [names, JSON.stringify(labels)]);
   return rows.map(toInfo);
+}
+
+/** The matching series and the series generation they were read at (one statement, one snapshot). */
+export async function findSeriesWithGeneration(
+  db: Queryable,
+  names: string[] | null,
+  labels: Record<string, string>,
+): Promise<{ generation: number; series: SeriesInfo[] }> {
+  const { rows } = await db.query<{ generation: number } & Partial<SeriesRow>>(SERIES_MATCHING_WITH_GENERATION, [names, JSON.stringify(labels)]);
+  const generation = Number(rows[0]?.generation);
+  const series = rows.filter((row): row is { generation: number } & SeriesRow => row.id !== null && row.id !== undefined).map(toInfo);
+  return { generation, series };
 }
 
 export async function listMetricNames(db: Queryable): Promise<string[]> {
