@@ -5,7 +5,8 @@
 // shaped like metric_points (same primary key and indexes, a hypertable where
 // the engine has one) with 1, 2 and 4 streams (1 on a single-connection
 // engine, whose COPY path is the engine's own). The best stream count is the
-// limit; the library runs with 2 and 4 writers (1 on a single-connection
+// limit; the same COPY into metric_points itself shows what its rollup
+// triggers add. The library runs with 2 and 4 writers (1 on a single-connection
 // engine) and each ratio is printed. Both answers are checked: row count and
 // sum. Where the time goes: the sink's prepare and database time per point,
 // and the producer's and acceptance's cost measured with no write running.
@@ -40,6 +41,15 @@ export async function runCallSiteCase(engine: BenchEngine, storage: Storage, sou
     if (!best || (row.perSecond ?? 0) > (best.perSecond ?? 0)) best = row;
   }
   const expected = await countAndSum(storage, LIMIT_TABLE);
+  // The same COPY into metric_points itself, with what the library's rollups
+  // add to every write there (change tracking, continuous aggregate
+  // invalidation): what is left of the gap is the library's own.
+  {
+    const streams = Number(best?.notes?.streams ?? 1);
+    await storage.execute('TRUNCATE metric_points');
+    const { seconds } = await measureRun(() => copyStreams(storage, source, ids, points, streams, 'metric_points'));
+    rows.push({ engine, case: `raw COPY, ${streams} stream(s), into metric_points itself (its rollup triggers)`, perSecond: points / seconds, unit: 'rows', notes: { ...sizes, streams, vsBestCopy: points / seconds / (best?.perSecond ?? 1) } });
+  }
 
   const writerCounts = storage.engine.traits.singleConnection ? [1] : [2, 4];
   for (const writers of writerCounts) {
@@ -122,12 +132,12 @@ async function measureStages(storage: Storage, source: PointSource, points: numb
   return { producerUs: us(producer.seconds), acceptUs: us(accepting.seconds - producer.seconds), points };
 }
 
-async function copyStreams(storage: Storage, source: PointSource, ids: number[], points: number, streams: number): Promise<void> {
+async function copyStreams(storage: Storage, source: PointSource, ids: number[], points: number, streams: number, table = LIMIT_TABLE): Promise<void> {
   let next = 0;
   const stream = async () => {
     for (let from = next; from < points; from = next) {
       next += COPY_BATCH;
-      await storage.engine.copyFrom(`COPY ${LIMIT_TABLE} (time, series_id, value) FROM STDIN`, pointsCopyText(source, ids, from, Math.min(points, from + COPY_BATCH)));
+      await storage.engine.copyFrom(`COPY ${table} (time, series_id, value) FROM STDIN`, pointsCopyText(source, ids, from, Math.min(points, from + COPY_BATCH)));
     }
   };
   await Promise.all(Array.from({ length: streams }, stream));
