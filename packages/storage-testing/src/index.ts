@@ -13,6 +13,7 @@ export {
 } from './describe-each-engine.js';
 export {
   brokenPromises,
+  engineSetBy,
   probeTestEngines,
   LOCAL_POSTGRES_URL,
   LOCAL_TIMESCALEDB_URL,

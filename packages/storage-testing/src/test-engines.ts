@@ -24,6 +24,13 @@ export interface TestEngineAvailability {
   reason: string;
   /** Named explicitly by the environment: under CI=true it must answer. */
   promised?: boolean;
+  /** The environment variable that selects or configures this engine; none for the in-process engine, which is always there. */
+  variable?: string;
+}
+
+/** The probed engine a setting selects (the in-process one for none), so callers choose by what they configured, not by an engine's name. */
+export function engineSetBy(engines: readonly TestEngineAvailability[], variable: string | undefined): TestEngineAvailability | undefined {
+  return engines.find((e) => e.variable === variable);
 }
 
 export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -58,14 +65,15 @@ async function probeServer(
       `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') AS timescale`,
     );
     if (engine === 'timescaledb' && !rows[0]?.timescale) {
-      return { engine, available: false, promised, reason: `${explicit ? variable : localUrl} answers but offers no timescaledb extension` };
+      return { engine, variable, available: false, promised, reason: `${explicit ? variable : localUrl} answers but offers no timescaledb extension` };
     }
-    return { engine, available: true, url, promised, reason: explicit ? variable : `local server (${variable} unset)` };
+    return { engine, variable, available: true, url, promised, reason: explicit ? variable : `local server (${variable} unset)` };
   } catch (error) {
     const why = (error as Error).message;
     const hint = engine === 'timescaledb' ? '; start one with scripts/timescaledb-server.sh up' : '';
     return {
       engine,
+      variable,
       available: false,
       promised,
       reason: explicit ? `${variable} does not answer: ${why}` : `${variable} unset and no server at ${new URL(localUrl).host} (${why})${hint}`,
@@ -77,14 +85,14 @@ async function probeServer(
 
 async function probeDocker(env: NodeJS.ProcessEnv): Promise<TestEngineAvailability> {
   if (env.TEST_DOCKER !== '1') {
-    return { engine: 'docker', available: false, reason: 'TEST_DOCKER is not 1' };
+    return { engine: 'docker', available: false, reason: 'TEST_DOCKER is not 1', variable: 'TEST_DOCKER' };
   }
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
     const client = await getContainerRuntimeClient();
-    return { engine: 'docker', available: true, promised: true, reason: `container runtime ${client.info.containerRuntime.host}` };
+    return { engine: 'docker', available: true, promised: true, reason: `container runtime ${client.info.containerRuntime.host}`, variable: 'TEST_DOCKER' };
   } catch (error) {
-    return { engine: 'docker', available: false, promised: true, reason: `no Docker engine answers: ${(error as Error).message.split('\n')[0]}` };
+    return { engine: 'docker', available: false, promised: true, reason: `no Docker engine answers: ${(error as Error).message.split('\n')[0]}`, variable: 'TEST_DOCKER' };
   }
 }
 

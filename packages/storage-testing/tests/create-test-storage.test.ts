@@ -2,30 +2,30 @@
 
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { brokenPromises, createTestStorage, describeEachServer, probeTestEngines } from '../src/index.js';
+import { brokenPromises, createTestStorage, describeEachServer, engineSetBy, probeTestEngines } from '../src/index.js';
 
 describe('probeTestEngines', () => {
-  it('always offers the embedded engine and explains every skipped one', async () => {
+  // Each probed engine is chosen here by the setting the test gave (or by none, the in-process one), never by its name.
+  it('always offers the in-process engine and explains every engine a setting names that is not there', async () => {
     const engines = await probeTestEngines({
       TEST_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
       TEST_TIMESCALEDB_URL: 'postgres://nobody@127.0.0.1:2/none',
     });
-    expect(engines.map((e) => e.engine)).toEqual(['embedded', 'postgres', 'timescaledb', 'docker']);
-    expect(engines.find((e) => e.engine === 'embedded')?.available).toBe(true);
-    const postgres = engines.find((e) => e.engine === 'postgres');
-    expect(postgres).toMatchObject({ available: false, promised: true });
-    expect(postgres?.reason).toMatch(/TEST_DATABASE_URL does not answer/);
-    const timescaledb = engines.find((e) => e.engine === 'timescaledb');
-    expect(timescaledb).toMatchObject({ available: false, promised: true });
-    expect(timescaledb?.reason).toMatch(/TEST_TIMESCALEDB_URL does not answer/);
-    const docker = engines.find((e) => e.engine === 'docker');
+    expect(engines.map((e) => e.variable)).toEqual([undefined, 'TEST_DATABASE_URL', 'TEST_TIMESCALEDB_URL', 'TEST_DOCKER']);
+    expect(engineSetBy(engines, undefined)?.available).toBe(true);
+    for (const variable of ['TEST_DATABASE_URL', 'TEST_TIMESCALEDB_URL']) {
+      const named = engineSetBy(engines, variable);
+      expect(named).toMatchObject({ available: false, promised: true });
+      expect(named?.reason).toMatch(new RegExp(`${variable} does not answer`));
+    }
+    const docker = engineSetBy(engines, 'TEST_DOCKER');
     expect(docker?.available).toBe(false);
     expect(docker?.reason).toBe('TEST_DOCKER is not 1');
   });
 
   it('names the promised engines that do not answer, which a CI run must not skip', async () => {
     const engines = await probeTestEngines({ TEST_TIMESCALEDB_URL: 'postgres://nobody@127.0.0.1:2/none' });
-    expect(brokenPromises(engines).map((e) => e.engine)).toEqual(['timescaledb']);
+    expect(brokenPromises(engines)).toEqual([engineSetBy(engines, 'TEST_TIMESCALEDB_URL')]);
     // An engine nobody named is optional: its absence is a skip, not a broken promise.
     const unnamed = await probeTestEngines({});
     expect(unnamed.filter((e) => e.promised)).toEqual([]);
@@ -44,14 +44,14 @@ describe('probeTestEngines', () => {
       ctx.skip();
       return;
     }
-    const [offered] = (await probeTestEngines({ TEST_TIMESCALEDB_URL: plainUrl })).filter((e) => e.engine === 'timescaledb');
+    const offered = engineSetBy(await probeTestEngines({ TEST_TIMESCALEDB_URL: plainUrl }), 'TEST_TIMESCALEDB_URL');
     expect(offered?.available).toBe(false);
     expect(offered?.reason).toMatch(/offers no timescaledb extension/);
   });
 
   it('reports a missing Docker engine as a skip reason, not a failure', async () => {
     const engines = await probeTestEngines({ TEST_DOCKER: '1', DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
-    const docker = engines.find((e) => e.engine === 'docker');
+    const docker = engineSetBy(engines, 'TEST_DOCKER');
     expect(docker?.available).toBe(false);
     expect(docker?.reason).toMatch(/no Docker engine answers/);
   });
