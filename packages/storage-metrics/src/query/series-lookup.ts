@@ -20,12 +20,6 @@ interface SeriesRow {
 export const seriesFilterSql = (namesParam: number, labelsParam: number) =>
   `($${namesParam}::text[] IS NULL OR metric_name = ANY($${namesParam}::text[])) AND labels @> $${labelsParam}::jsonb`;
 
-const SERIES_MATCHING = `
-SELECT id, metric_name, labels
-  FROM metric_series
- WHERE ${seriesFilterSql(1, 2)}
- ORDER BY metric_name, id`;
-
 // The generation row is always there, so the statement returns it even when no series matches.
 const SERIES_MATCHING_WITH_GENERATION = `
 SELECT g.generation, s.id, s.metric_name, s.labels
@@ -38,12 +32,7 @@ SELECT g.generation, s.id, s.metric_name, s.labels
 
 const METRIC_NAMES = `SELECT DISTINCT metric_name FROM metric_series ORDER BY metric_name`;
 
-export async function findSeries(db: Queryable, names: string[] | null, labels: Record<string, string>): Promise<SeriesInfo[]> {
-  const { rows } = await db.query<SeriesRow>(SERIES_MATCHING, [names, JSON.stringify(labels)]);
-  return rows.map(toInfo);
-}
-
-/** The matching series and the series generation they were read at (one statement, one snapshot). */
+/** The matching series, by name then id, and the series generation they were read at (one statement, one snapshot). */
 export async function findSeriesWithGeneration(
   db: Queryable,
   names: string[] | null,
@@ -53,6 +42,11 @@ export async function findSeriesWithGeneration(
   const generation = Number(rows[0]?.generation);
   const series = rows.filter((row): row is { generation: number } & SeriesRow => row.id !== null && row.id !== undefined).map(toInfo);
   return { generation, series };
+}
+
+/** The matching series, by name then id. */
+export async function findSeries(db: Queryable, names: string[] | null, labels: Record<string, string>): Promise<SeriesInfo[]> {
+  return (await findSeriesWithGeneration(db, names, labels)).series;
 }
 
 export async function listMetricNames(db: Queryable): Promise<string[]> {
